@@ -1,0 +1,2 @@
+// @tributary/contracts/cdk — CDK helpers for the contracts; imported only from a stage's infra/.
+export * from './stage-stack.js';

@@ -1,0 +1,47 @@
+// The catalogue of values one stage publishes for others (as SSM parameters on AWS).
+// Each parameter belongs to the stage that publishes it; `ReadableBy` makes reading a downstream
+// stage's parameter a type error, so the deploy order can never be inverted by accident.
+import type { ReadableBy, Stage } from './stages.js';
+
+export interface StageParameter<S extends Stage = Stage> {
+  readonly stage: S;
+  /** The SSM parameter name, `/tributary/<stage>/<key>`. */
+  readonly name: string;
+  readonly description: string;
+}
+
+function parameter<S extends Stage>(stage: S, key: string, description: string): StageParameter<S> {
+  return { stage, name: `/tributary/${stage}/${key}`, description };
+}
+
+export const parameters = {
+  ingest: {
+    telemetryTopicFilter: parameter('ingest', 'telemetry-topic-filter', 'MQTT filter devices publish telemetry on'),
+    thingTypeName: parameter('ingest', 'thing-type-name', 'Thing type of simulated and sample devices'),
+    devicePolicyName: parameter('ingest', 'device-policy-name', 'IoT policy attached to device certificates'),
+  },
+  transform: {
+    telemetryStreamArn: parameter('transform', 'telemetry-stream-arn', 'Kinesis stream the telemetry rule feeds'),
+    telemetryStreamName: parameter('transform', 'telemetry-stream-name', 'Name of that stream'),
+    enrichedStreamArn: parameter('transform', 'enriched-stream-arn', 'Kinesis stream of enriched readings'),
+    detectorStateTableName: parameter('transform', 'detector-state-table', 'DynamoDB table of detector state'),
+  },
+  store: {
+    lakeBucketName: parameter('store', 'lake-bucket-name', 'S3 bucket of the curated lake'),
+    lakeKeyArn: parameter('store', 'lake-key-arn', 'KMS key that encrypts the lake'),
+    glueDatabaseName: parameter('store', 'glue-database-name', 'Glue database of the lake tables'),
+  },
+  insights: {
+    athenaWorkgroupName: parameter('insights', 'athena-workgroup-name', 'Athena workgroup for lake queries'),
+    dashboardName: parameter('insights', 'dashboard-name', 'CloudWatch dashboard of the platform'),
+  },
+  'cross-cutting': {
+    alarmTopicArn: parameter('cross-cutting', 'alarm-topic-arn', 'SNS topic that receives platform alarms'),
+  },
+} as const satisfies { [S in Stage]: Record<string, StageParameter<S>> };
+
+/** A parameter stage `S` may read: its own, or one an upstream stage publishes. */
+export type ParameterReadableBy<S extends Stage> = StageParameter<ReadableBy<S>>;
+
+export const allParameters = (): StageParameter[] =>
+  Object.values(parameters).flatMap((byKey) => Object.values(byKey) as StageParameter[]);

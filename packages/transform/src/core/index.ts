@@ -1,0 +1,7 @@
+// The Transform stage's pure core: validate, enrich, detect. No I/O; adapters live in local/ and lambda/.
+export * from './validate-envelope.js';
+export * from './enrich.js';
+export * from './zscore-detector.js';
+export * from './alarm.js';
+export * from './detector-states.js';
+export * from './transform-batch.js';

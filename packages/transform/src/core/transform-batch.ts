@@ -1,0 +1,74 @@
+// The Transform stage's core: a batch of stream records in, enriched and scored readings, anomaly
+// events and quarantine records out. Pure: the adapters fetch thing contexts and persist state.
+import {
+  thingNameFromTelemetryTopic,
+  type AnomalyEvent,
+  type EnrichedReading,
+  type QuarantineRecord,
+  type TelemetryEnvelope,
+} from '@tributary/contracts';
+import { nextAlarmTransition } from './alarm.js';
+import type { DetectorStates } from './detector-states.js';
+import { enrichReading, type ThingContext } from './enrich.js';
+import { validateEnvelope } from './validate-envelope.js';
+import { zscoreDetector } from './zscore-detector.js';
+
+export interface TransformResult {
+  readonly readings: EnrichedReading[];
+  readonly anomalies: AnomalyEvent[];
+  readonly quarantined: QuarantineRecord[];
+}
+
+/** Records must be in stream order per thing: detector state depends on it. */
+export function transformBatch(
+  envelopes: readonly TelemetryEnvelope[],
+  contexts: ReadonlyMap<string, ThingContext>,
+  detectors: DetectorStates,
+): TransformResult {
+  const result: TransformResult = { readings: [], anomalies: [], quarantined: [] };
+  for (const envelope of envelopes) {
+    const outcome = validateEnvelope(envelope);
+    if (outcome.kind === 'quarantined') {
+      result.quarantined.push(outcome.record);
+      continue;
+    }
+    for (const reading of outcome.readings) {
+      for (const row of enrichReading(outcome.thingName, reading, envelope, contexts.get(outcome.thingName))) {
+        const scored = score(row, detectors);
+        result.readings.push(scored.reading);
+        if (scored.anomaly) result.anomalies.push(scored.anomaly);
+      }
+    }
+  }
+  return result;
+}
+
+function score(row: EnrichedReading, detectors: DetectorStates) {
+  const series = detectors.of(row.thing_name, row.metric);
+  const anomalyScore = zscoreDetector.score(series.detector, row.value);
+  const reading: EnrichedReading = { ...row, anomaly_score: anomalyScore };
+  const transition = nextAlarmTransition(series.alarm, anomalyScore);
+  const anomaly: AnomalyEvent | undefined = transition && {
+    event_id: `${row.thing_name}/${row.metric}/${row.message_id}/${transition}`,
+    thing_name: row.thing_name,
+    metric: row.metric,
+    state: transition,
+    score: anomalyScore ?? 0,
+    value: row.value,
+    device_time: row.device_time,
+    received_at: row.received_at,
+    detector: zscoreDetector.name,
+    correlation_id: row.correlation_id,
+  };
+  return { reading, anomaly };
+}
+
+/** The thing names a batch needs context for, so an adapter can fetch them in one go. */
+export function thingNamesIn(envelopes: readonly TelemetryEnvelope[]): string[] {
+  const names = new Set<string>();
+  for (const e of envelopes) {
+    const name = thingNameFromTelemetryTopic(e.topic);
+    if (name) names.add(name);
+  }
+  return [...names];
+}

@@ -1,0 +1,74 @@
+import type { TelemetryEnvelope } from '@tributary/contracts';
+import { describe, expect, it } from 'vitest';
+import { DetectorStates, transformBatch, type ThingContext } from '../src/core/index.js';
+
+let sequence = 0;
+const envelopeOf = (thing: string, body: unknown): TelemetryEnvelope => ({
+  topic: `dt/tributary/${thing}/telemetry`,
+  clientId: thing,
+  receivedAt: 1_700_000_000_000 + sequence * 1000,
+  correlationId: `c-${sequence++}`,
+  payload: Buffer.from(JSON.stringify(body)).toString('base64'),
+});
+
+const contexts = new Map<string, ThingContext>([
+  ['pump-7', { thingName: 'pump-7', thingType: 'pump', attributes: { site: 'plant-a' } }],
+]);
+
+describe('transformBatch', () => {
+  it('splits a reading into one enriched row per metric with registry context', () => {
+    const result = transformBatch(
+      [envelopeOf('pump-7', { messageId: 'm1', ts: 5, metrics: { temperature: 21.5, pressure: 1.2 } })],
+      contexts,
+      new DetectorStates(),
+    );
+    expect(result.readings).toHaveLength(2);
+    expect(result.readings[0]).toMatchObject({
+      thing_name: 'pump-7',
+      metric: 'temperature',
+      value: 21.5,
+      device_time: 5,
+      message_id: 'm1',
+      thing_type: 'pump',
+      site: 'plant-a',
+    });
+  });
+
+  it('keeps going after a bad message: the good ones are processed, the bad one quarantined', () => {
+    const bad = { ...envelopeOf('pump-7', {}), payload: Buffer.from('{"t":').toString('base64') };
+    const result = transformBatch(
+      [envelopeOf('pump-7', { metrics: { t: 1 } }), bad, envelopeOf('pump-7', { metrics: { t: 2 } })],
+      contexts,
+      new DetectorStates(),
+    );
+    expect(result.readings.map((r) => r.value)).toEqual([1, 2]);
+    expect(result.quarantined.map((q) => q.reason)).toEqual(['INVALID_JSON']);
+  });
+
+  it('raises one alarm on a spike after a steady series and clears it when values return', () => {
+    const detectors = new DetectorStates();
+    const values = [...Array.from({ length: 40 }, (_, i) => 20 + (i % 3) * 0.1), 60, ...Array(30).fill(20.1)];
+    const result = transformBatch(
+      values.map((v) => envelopeOf('pump-7', { metrics: { temperature: v } })),
+      contexts,
+      detectors,
+    );
+    expect(result.anomalies.map((a) => a.state)).toEqual(['raised', 'cleared']);
+    expect(result.anomalies[0]?.value).toBe(60);
+    expect(result.readings[0]?.anomaly_score).toBeNull();
+    expect(result.readings[40]?.anomaly_score).toBeGreaterThan(0.9);
+  });
+
+  it('continues a series identically from serialised detector state', () => {
+    const series = Array.from({ length: 30 }, (_, i) => 10 + Math.sin(i));
+    const whole = new DetectorStates();
+    const split = new DetectorStates();
+    const first = series.slice(0, 15).map((v) => envelopeOf('pump-7', { metrics: { x: v } }));
+    const second = series.slice(15).map((v) => envelopeOf('pump-7', { metrics: { x: v } }));
+    const wholeScores = transformBatch([...first, ...second], contexts, whole).readings.map((r) => r.anomaly_score);
+    transformBatch(first, contexts, split);
+    const restored = DetectorStates.fromJSON(JSON.parse(JSON.stringify(split)));
+    const restoredScores = transformBatch(second, contexts, restored).readings.map((r) => r.anomaly_score);
+    expect(restoredScores).toEqual(wholeScores.slice(15));
+  });
+});

@@ -10,3 +10,4 @@ export * from './shadow.js';
 export * from './lake-columns.js';
 export * from './lake.js';
 export * from './ssm.js';
+export * from './logger.js';

@@ -16,15 +16,27 @@ function parameter<S extends Stage>(stage: S, key: string, description: string):
 
 export const parameters = {
   ingest: {
-    telemetryTopicFilter: parameter('ingest', 'telemetry-topic-filter', 'MQTT filter devices publish telemetry on'),
+    telemetryTopicFilter: parameter(
+      'ingest',
+      'telemetry-topic-filter',
+      'MQTT filter devices publish telemetry on',
+    ),
     thingTypeName: parameter('ingest', 'thing-type-name', 'Thing type of simulated and sample devices'),
     devicePolicyName: parameter('ingest', 'device-policy-name', 'IoT policy attached to device certificates'),
   },
   transform: {
-    telemetryStreamArn: parameter('transform', 'telemetry-stream-arn', 'Kinesis stream the telemetry rule feeds'),
+    telemetryStreamArn: parameter(
+      'transform',
+      'telemetry-stream-arn',
+      'Kinesis stream the telemetry rule feeds',
+    ),
     telemetryStreamName: parameter('transform', 'telemetry-stream-name', 'Name of that stream'),
     enrichedStreamArn: parameter('transform', 'enriched-stream-arn', 'Kinesis stream of enriched readings'),
-    detectorStateTableName: parameter('transform', 'detector-state-table', 'DynamoDB table of detector state'),
+    detectorStateTableName: parameter(
+      'transform',
+      'detector-state-table',
+      'DynamoDB table of detector state',
+    ),
   },
   store: {
     lakeBucketName: parameter('store', 'lake-bucket-name', 'S3 bucket of the curated lake'),

@@ -48,4 +48,3 @@ export type TelemetryEnvelope = z.infer<typeof TelemetryEnvelope>;
 export const telemetryRuleSql = (topicFilter: string): string =>
   `SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId, ` +
   `timestamp() AS receivedAt, newuuid() AS correlationId FROM '${topicFilter}'`;
-

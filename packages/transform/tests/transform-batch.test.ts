@@ -65,7 +65,9 @@ describe('transformBatch', () => {
     const split = new DetectorStates();
     const first = series.slice(0, 15).map((v) => envelopeOf('pump-7', { metrics: { x: v } }));
     const second = series.slice(15).map((v) => envelopeOf('pump-7', { metrics: { x: v } }));
-    const wholeScores = transformBatch([...first, ...second], contexts, whole).readings.map((r) => r.anomaly_score);
+    const wholeScores = transformBatch([...first, ...second], contexts, whole).readings.map(
+      (r) => r.anomaly_score,
+    );
     transformBatch(first, contexts, split);
     const restored = DetectorStates.fromJSON(JSON.parse(JSON.stringify(split)));
     const restoredScores = transformBatch(second, contexts, restored).readings.map((r) => r.anomaly_score);

@@ -2,7 +2,10 @@ import type { TelemetryEnvelope } from '@tributary/contracts';
 import { describe, expect, it } from 'vitest';
 import { validateEnvelope } from '../src/core/index.js';
 
-const envelopeOf = (payload: Buffer | string, topic = 'dt/tributary/pump-7/telemetry'): TelemetryEnvelope => ({
+const envelopeOf = (
+  payload: Buffer | string,
+  topic = 'dt/tributary/pump-7/telemetry',
+): TelemetryEnvelope => ({
   topic,
   clientId: 'pump-7',
   receivedAt: Date.UTC(2026, 10, 25, 6),
@@ -23,7 +26,9 @@ describe('validateEnvelope', () => {
   });
 
   it('gives each reading of a batch its own message id', () => {
-    const outcome = validateEnvelope(envelopeOf('{"readings":[{"metrics":{"t":1}},{"messageId":"x","metrics":{"t":2}}]}'));
+    const outcome = validateEnvelope(
+      envelopeOf('{"readings":[{"metrics":{"t":1}},{"messageId":"x","metrics":{"t":2}}]}'),
+    );
     expect(outcome.kind === 'valid' && outcome.readings.map((r) => r.messageId)).toEqual(['c-1#0', 'x']);
   });
 

@@ -33,7 +33,12 @@ export function transformBatch(
       continue;
     }
     for (const reading of outcome.readings) {
-      for (const row of enrichReading(outcome.thingName, reading, envelope, contexts.get(outcome.thingName))) {
+      for (const row of enrichReading(
+        outcome.thingName,
+        reading,
+        envelope,
+        contexts.get(outcome.thingName),
+      )) {
         const scored = score(row, detectors);
         result.readings.push(scored.reading);
         if (scored.anomaly) result.anomalies.push(scored.anomaly);

@@ -43,11 +43,17 @@ export function validateEnvelope(envelope: TelemetryEnvelope): ValidationOutcome
   });
 
   if (thingName === undefined) {
-    return quarantine('UNKNOWN_TOPIC', `Topic "${envelope.topic}" is not a telemetry topic dt/tributary/<thing>/telemetry`);
+    return quarantine(
+      'UNKNOWN_TOPIC',
+      `Topic "${envelope.topic}" is not a telemetry topic dt/tributary/<thing>/telemetry`,
+    );
   }
   const bytes = Buffer.from(envelope.payload, 'base64');
   if (bytes.length > maxPayloadBytes) {
-    return quarantine('PAYLOAD_TOO_LARGE', `Payload is ${bytes.length} bytes; the limit is ${maxPayloadBytes}`);
+    return quarantine(
+      'PAYLOAD_TOO_LARGE',
+      `Payload is ${bytes.length} bytes; the limit is ${maxPayloadBytes}`,
+    );
   }
   let text: string;
   try {
@@ -63,10 +69,14 @@ export function validateEnvelope(envelope: TelemetryEnvelope): ValidationOutcome
   }
   const nonFinitePath = findNonFiniteNumber(json);
   if (nonFinitePath !== undefined) {
-    return quarantine('NON_FINITE_NUMBER', `${nonFinitePath} is not a finite number (NaN, Infinity or out of range)`);
+    return quarantine(
+      'NON_FINITE_NUMBER',
+      `${nonFinitePath} is not a finite number (NaN, Infinity or out of range)`,
+    );
   }
   // Pick the schema by shape so a mistake is explained field by field, not as "no union member matched".
-  const schema = json !== null && typeof json === 'object' && 'readings' in json ? TelemetryBatch : TelemetryReading;
+  const schema =
+    json !== null && typeof json === 'object' && 'readings' in json ? TelemetryBatch : TelemetryReading;
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     return quarantine('SCHEMA_MISMATCH', z.prettifyError(parsed.error).replaceAll('\n', '; '));
@@ -77,7 +87,10 @@ export function validateEnvelope(envelope: TelemetryEnvelope): ValidationOutcome
 /** Gives every reading an id: the device's, or one derived from the envelope so replays dedupe. */
 function identify(message: TelemetryMessage, correlationId: string): IdentifiedReading[] {
   if ('readings' in message) {
-    return message.readings.map((r, index) => ({ ...r, messageId: r.messageId ?? `${correlationId}#${index}` }));
+    return message.readings.map((r, index) => ({
+      ...r,
+      messageId: r.messageId ?? `${correlationId}#${index}`,
+    }));
   }
   return [{ ...message, messageId: message.messageId ?? correlationId }];
 }

@@ -1,1 +1,5 @@
-export {};
+// @tributary/transform/local — the Transform stage on this machine: stream, rule, worker.
+export * from './telemetry-stream.js';
+export * from './telemetry-rule.js';
+export * from './thing-context-cache.js';
+export * from './transform-worker.js';

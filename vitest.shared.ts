@@ -11,5 +11,7 @@ export const sharedVitestConfig: ViteUserConfig = {
     include: ['tests/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The JSON report feeds the one-line summary at the end of `pnpm test` (tools/scripts/test-summary.mjs).
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 };

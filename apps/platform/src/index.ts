@@ -1,1 +1,3 @@
-export {};
+// @tributary/platform — the local platform as a library: configuration and start-up.
+export * from './config.js';
+export * from './start-platform.js';

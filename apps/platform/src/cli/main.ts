@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// The `tributary` command line: start the local platform, query the lake.
+import { parseArgs } from 'node:util';
+import { runQueryCommand } from './query-command.js';
+import { runStartCommand } from './start-command.js';
+
+const usage = `tributary — the AWS IoT data path on this machine
+
+Usage:
+  tributary start [options]            start broker, rules, stream, transform, lake, SQL and dashboard
+      --data-dir DIR                   where the lake and registry live (default: ./.tributary)
+      --mqtt-port N                    MQTT listener on 127.0.0.1 (default: 1883; 0 picks a free port)
+      --http-port N                    dashboard and SQL API (default: 8080; 0 picks a free port)
+      --devices N                      simulated devices (default: 5; 0 for none)
+      --interval-ms N                  milliseconds between two readings of a device (default: 1000)
+      --log-level L                    debug | info | warn | error (default: warn)
+  tributary query "<sql>" [options]    run SQL over the lake (tables: telemetry, anomalies, quarantine)
+      --data-dir DIR                   (default: ./.tributary)
+      --format table|json|csv          (default: table)
+  tributary help                       this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      'mqtt-port': { type: 'string' },
+      'http-port': { type: 'string' },
+      devices: { type: 'string' },
+      'interval-ms': { type: 'string' },
+      'log-level': { type: 'string' },
+      format: { type: 'string' },
+    },
+  });
+  switch (command) {
+    case 'start':
+      return runStartCommand({
+        dataDir: values['data-dir'],
+        mqttPort: values['mqtt-port'],
+        httpPort: values['http-port'],
+        devices: values.devices,
+        intervalMs: values['interval-ms'],
+        logLevel: values['log-level'],
+      });
+    case 'query':
+      return runQueryCommand(positionals.join(' '), { dataDir: values['data-dir'], format: values.format });
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(usage);
+      return 0;
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`tributary: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,38 @@
+// `tributary start`: brings the local platform up, says what runs where, stops cleanly on Ctrl-C.
+import { parseConfig } from '../config.js';
+import { startPlatform, type RunningPlatform } from '../start-platform.js';
+
+export async function runStartCommand(options: Record<string, string | undefined>): Promise<number> {
+  const config = parseConfig(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
+  const platform = await startPlatform(config);
+  process.stdout.write(describe(platform));
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.stdout.write('\nStopping: draining the stream into the lake…\n');
+  await platform.stop();
+  process.stdout.write('Stopped.\n');
+  return 0;
+}
+
+function describe(platform: RunningPlatform): string {
+  const { config, simulator } = platform;
+  const devices = simulator
+    ? `${simulator.thingNames.length} (${simulator.thingNames[0]}…), one reading every ${config.intervalMs} ms`
+    : 'none (--devices 0)';
+  return [
+    'tributary is running on this machine:',
+    `  MQTT broker (AWS IoT Core)   ${platform.mqttUrl}   publish to dt/tributary/<thing>/telemetry`,
+    `  Dashboard                    ${platform.dashboardUrl}`,
+    `  SQL API                      POST ${platform.dashboardUrl}/api/query  {"sql": "..."}`,
+    `  Parquet lake                 ${platform.lakeDir}`,
+    `  Simulated devices            ${devices}`,
+    '',
+    'Try:',
+    `  pnpm tributary query "SELECT thing_name, metric, value, site FROM telemetry ORDER BY received_at DESC LIMIT 5"`,
+    `  mosquitto_pub -h ${config.host} -p ${new URL(platform.mqttUrl).port} -q 1 -t dt/tributary/my-thing/telemetry -m '{"metrics":{"temperature":21.5}}'`,
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,34 @@
+// The local platform's configuration, in one place, validated at start-up; defaults work on a laptop.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+
+export const PlatformConfig = z.object({
+  /** Everything the platform keeps: the lake, the registry, logs. */
+  dataDir: z.string().min(1).default('.tributary'),
+  host: z.string().default('127.0.0.1'),
+  mqttPort: port.default(1883),
+  httpPort: port.default(8080),
+  /** Simulated devices; 0 runs none. */
+  devices: z.coerce.number().int().min(0).max(10_000).default(5),
+  intervalMs: z.coerce.number().int().min(10).default(1000),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
+});
+export type PlatformConfig = z.infer<typeof PlatformConfig>;
+
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+}
+
+export function parseConfig(input: Record<string, unknown>): PlatformConfig {
+  const parsed = PlatformConfig.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid option: ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+}
+
+export const lakeDirOf = (config: Pick<PlatformConfig, 'dataDir'>): string => resolve(config.dataDir, 'lake');
+export const registryPathOf = (config: Pick<PlatformConfig, 'dataDir'>): string =>
+  resolve(config.dataDir, 'registry.duckdb');

@@ -1,0 +1,114 @@
+// The composition root of the local platform: every stage's local adapters wired in the order of the
+// data path — broker → rules → stream → transform → lake and live feed → SQL and dashboard.
+import { mkdir } from 'node:fs/promises';
+import { createLogger, type Logger, type QuarantineRecord } from '@tributary/contracts';
+import type { RuleErrorRecord } from '@tributary/ingest';
+import { LocalRegistry, LocalRulesEngine, startBroker, startFleetSimulator, type FleetSimulator } from '@tributary/ingest/local';
+import { LakeQueryService, LiveFeed, startDashboardServer } from '@tributary/insights/local';
+import { LakeWriter } from '@tributary/store/local';
+import type { TransformResult } from '@tributary/transform';
+import {
+  LocalTelemetryStream,
+  startTransformWorker,
+  telemetryRule,
+  ThingContextCache,
+} from '@tributary/transform/local';
+import { lakeDirOf, registryPathOf, type PlatformConfig } from './config.js';
+
+export interface RunningPlatform {
+  readonly config: PlatformConfig;
+  readonly mqttUrl: string;
+  readonly dashboardUrl: string;
+  readonly lakeDir: string;
+  readonly simulator: FleetSimulator | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(config: PlatformConfig, logger?: Logger): Promise<RunningPlatform> {
+  const log = logger ?? createLogger({ service: 'tributary', level: config.logLevel });
+  const lakeDir = lakeDirOf(config);
+  await mkdir(lakeDir, { recursive: true });
+
+  // Store and Insights first, so nothing upstream produces data before it has somewhere to go.
+  const lake = await LakeWriter.open({ lakeDir });
+  const liveFeed = new LiveFeed();
+  const queries = await LakeQueryService.open({ lakeDir });
+  const registry = await LocalRegistry.open(registryPathOf(config));
+
+  const stream = new LocalTelemetryStream({ logger: log.child({ component: 'stream' }) });
+  const sink = { write: async (result: TransformResult) => deliver(result, lake, liveFeed) };
+  startTransformWorker({ stream, contexts: new ThingContextCache(registry), sink, logger: log });
+
+  const rules = new LocalRulesEngine({ logger: log.child({ component: 'rules' }) });
+  rules.addRule(telemetryRule(stream, async (error) => sink.write(quarantineOf(error))));
+  const broker = await startBroker({
+    host: config.host,
+    port: config.mqttPort,
+    logger: log.child({ component: 'broker' }),
+    beforeAcknowledge: (packet, clientId) => rules.evaluate(packet.topic, toBuffer(packet.payload), clientId),
+  });
+
+  const dashboard = await startDashboardServer({
+    host: config.host,
+    port: config.httpPort,
+    queryService: queries,
+    liveFeed,
+    status: () => ({ streamDepth: stream.depth, processed: stream.processed, lake: lake.stats }),
+  });
+
+  const simulator =
+    config.devices > 0
+      ? await startFleetSimulator({
+          brokerUrl: broker.url,
+          registry,
+          logger: log.child({ component: 'simulator' }),
+          devices: config.devices,
+          intervalMs: config.intervalMs,
+        })
+      : undefined;
+
+  return {
+    config,
+    mqttUrl: broker.url,
+    dashboardUrl: dashboard.url,
+    lakeDir,
+    simulator,
+    // Stop in the data path's order so every accepted message reaches the lake before it closes.
+    async stop() {
+      await simulator?.stop();
+      await broker.close();
+      await stream.stop();
+      await lake.close();
+      await dashboard.close();
+      await queries.close();
+      registry.close();
+    },
+  };
+}
+
+async function deliver(result: TransformResult, lake: LakeWriter, liveFeed: LiveFeed): Promise<void> {
+  lake.append('telemetry', result.readings);
+  lake.append('anomalies', result.anomalies);
+  lake.append('quarantine', result.quarantined);
+  for (const reading of result.readings) liveFeed.publish({ type: 'reading', reading });
+  for (const event of result.anomalies) liveFeed.publish({ type: 'anomaly', event });
+  for (const record of result.quarantined) liveFeed.publish({ type: 'quarantine', record });
+}
+
+/** A rule whose action failed: its error record, kept in quarantine with the original bytes. */
+function quarantineOf(error: RuleErrorRecord): TransformResult {
+  const record: QuarantineRecord = {
+    correlation_id: `rule-error-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    received_at: Date.now(),
+    topic: error.topic,
+    client_id: error.clientId,
+    thing_name: null,
+    stage: 'ingest',
+    reason: 'PROCESSING_FAILED',
+    detail: `Rule ${error.ruleName}: ${error.failures.map((f) => `${f.failedAction}: ${f.errorMessage}`).join('; ')}`,
+    payload_base64: error.base64OriginalPayload,
+  };
+  return { readings: [], anomalies: [], quarantined: [record] };
+}
+
+const toBuffer = (payload: Buffer | string): Buffer => (typeof payload === 'string' ? Buffer.from(payload) : payload);

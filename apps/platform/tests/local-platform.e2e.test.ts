@@ -1,0 +1,131 @@
+// End to end on this machine: the real CLI starts the platform; simulated devices, mqtt.js and
+// mosquitto_pub publish over a real socket; readings come back through SQL with their enrichment,
+// and a malformed message is in quarantine with its reason and original bytes.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startPlatformProcess, type StartedPlatform } from './platform-process.js';
+
+let dataDir: string;
+let platform: StartedPlatform;
+
+const hasMosquittoPub = (() => {
+  try {
+    execFileSync('mosquitto_pub', ['--help'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    return (error as { status?: number }).status !== undefined; // it ran, and printed usage
+  }
+})();
+
+async function sql<T = Record<string, unknown>>(query: string): Promise<T[]> {
+  const response = await fetch(`${platform.dashboardUrl}/api/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql: query }),
+  });
+  const body = (await response.json()) as { rows?: T[]; error?: { message: string } };
+  if (!response.ok || !body.rows) throw new Error(`query failed: ${body.error?.message ?? response.status}`);
+  return body.rows;
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tributary-e2e-'));
+  platform = await startPlatformProcess([
+    '--data-dir', dataDir, '--mqtt-port', '0', '--http-port', '0', '--devices', '3', '--interval-ms', '200',
+  ]);
+});
+
+afterAll(async () => {
+  const code = await platform?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  expect(code).toBe(0);
+});
+
+describe('the local platform, end to end', () => {
+  it('says what runs where when it starts', () => {
+    expect(platform.output()).toMatch(/MQTT broker/);
+    expect(platform.output()).toMatch(/Parquet lake\s+\S+lake/);
+  });
+
+  it('lands simulated readings in the lake with their registry enrichment', async () => {
+    const rows = await eventually(async () => {
+      const found = await sql<{ thing_name: string; site: string; thing_type: string }>(
+        "SELECT thing_name, site, thing_type FROM telemetry WHERE thing_name LIKE 'sim-sensor-%' LIMIT 5",
+      );
+      return found.length > 0 ? found : undefined;
+    }, 10_000);
+    expect(rows[0]?.site).toMatch(/^plant-/);
+    expect(rows[0]?.thing_type).toBe('environment-sensor');
+  });
+
+  it('makes a reading published with mqtt.js at QoS 1 queryable, once, with device and receive time', async () => {
+    const client = await mqtt.connectAsync(platform.mqttUrl, { clientId: 'e2e-mqttjs' });
+    const payload = { messageId: 'mqttjs-1', ts: Date.UTC(2026, 0, 1), metrics: { temperature: 42.5 } };
+    await client.publishAsync('dt/tributary/e2e-mqttjs/telemetry', JSON.stringify(payload), { qos: 1 });
+    // A redelivery of the same message must not show twice.
+    await client.publishAsync('dt/tributary/e2e-mqttjs/telemetry', JSON.stringify(payload), { qos: 1 });
+    await client.endAsync();
+    const rows = await eventually(async () => {
+      const found = await sql<{ value: number; device_time: string; received_at: string }>(
+        "SELECT value, device_time, received_at FROM telemetry WHERE thing_name = 'e2e-mqttjs'",
+      );
+      return found.length > 0 ? found : undefined;
+    }, 10_000);
+    await new Promise((r) => setTimeout(r, 1000)); // give a duplicate the time to land if it would
+    expect(await sql("SELECT * FROM telemetry WHERE thing_name = 'e2e-mqttjs'")).toHaveLength(1);
+    expect(rows[0]?.value).toBe(42.5);
+    expect(rows[0]?.device_time).toMatch(/^2026-01-01T00:00:00/);
+    expect(Date.parse(String(rows[0]?.received_at))).toBeGreaterThan(Date.UTC(2026, 0, 2));
+  });
+
+  it.skipIf(!hasMosquittoPub && !process.env['CI'])(
+    'accepts telemetry from mosquitto_pub and quarantines a malformed message with its reason and bytes',
+    async () => {
+      const port = new URL(platform.mqttUrl).port;
+      const publish = (thing: string, message: string) =>
+        execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port, '-q', '1', '-t', `dt/tributary/${thing}/telemetry`, '-m', message]);
+      publish('e2e-mosquitto', '{"metrics":{"humidity":55.5}}');
+      publish('e2e-broken', '{"metrics":');
+      const readings = await eventually(async () => {
+        const found = await sql<{ value: number }>("SELECT value FROM telemetry WHERE thing_name = 'e2e-mosquitto'");
+        return found.length > 0 ? found : undefined;
+      }, 10_000);
+      expect(readings[0]?.value).toBe(55.5);
+      const quarantined = await eventually(async () => {
+        const found = await sql<{ reason: string; detail: string; payload_base64: string }>(
+          "SELECT reason, detail, payload_base64 FROM quarantine WHERE thing_name = 'e2e-broken'",
+        );
+        return found.length > 0 ? found : undefined;
+      }, 10_000);
+      expect(quarantined[0]?.reason).toBe('INVALID_JSON');
+      expect(quarantined[0]?.detail).toMatch(/not valid JSON/);
+      expect(Buffer.from(String(quarantined[0]?.payload_base64), 'base64').toString()).toBe('{"metrics":');
+    },
+  );
+
+  it('answers `tributary query` from the command line, as a table and as JSON', async () => {
+    const table = await runCli(['query', 'SELECT count(*) AS readings FROM telemetry', '--data-dir', dataDir]);
+    expect(table.stdout).toMatch(/readings/);
+    expect(table.stdout).toMatch(/\(1 row\)/);
+    const json = await runCli(['query', "SELECT DISTINCT thing_name FROM telemetry WHERE thing_name = 'e2e-mqttjs'", '--data-dir', dataDir, '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual([{ thing_name: 'e2e-mqttjs' }]);
+  });
+
+  it('refuses SQL that writes, with a clear error', async () => {
+    await expect(runCli(['query', "COPY telemetry TO '/tmp/x.csv'", '--data-dir', dataDir])).rejects.toThrow(/tributary:/);
+  });
+});

@@ -3,7 +3,13 @@
 import { mkdir } from 'node:fs/promises';
 import { createLogger, type Logger, type QuarantineRecord } from '@tributary/contracts';
 import type { RuleErrorRecord } from '@tributary/ingest';
-import { LocalRegistry, LocalRulesEngine, startBroker, startFleetSimulator, type FleetSimulator } from '@tributary/ingest/local';
+import {
+  LocalRegistry,
+  LocalRulesEngine,
+  startBroker,
+  startFleetSimulator,
+  type FleetSimulator,
+} from '@tributary/ingest/local';
 import { LakeQueryService, LiveFeed, startDashboardServer } from '@tributary/insights/local';
 import { LakeWriter } from '@tributary/store/local';
 import type { TransformResult } from '@tributary/transform';
@@ -111,4 +117,5 @@ function quarantineOf(error: RuleErrorRecord): TransformResult {
   return { readings: [], anomalies: [], quarantined: [record] };
 }
 
-const toBuffer = (payload: Buffer | string): Buffer => (typeof payload === 'string' ? Buffer.from(payload) : payload);
+const toBuffer = (payload: Buffer | string): Buffer =>
+  typeof payload === 'string' ? Buffer.from(payload) : payload;

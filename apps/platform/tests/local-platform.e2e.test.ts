@@ -45,7 +45,16 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: num
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tributary-e2e-'));
   platform = await startPlatformProcess([
-    '--data-dir', dataDir, '--mqtt-port', '0', '--http-port', '0', '--devices', '3', '--interval-ms', '200',
+    '--data-dir',
+    dataDir,
+    '--mqtt-port',
+    '0',
+    '--http-port',
+    '0',
+    '--devices',
+    '3',
+    '--interval-ms',
+    '200',
   ]);
 });
 
@@ -97,11 +106,24 @@ describe('the local platform, end to end', () => {
     async () => {
       const port = new URL(platform.mqttUrl).port;
       const publish = (thing: string, message: string) =>
-        execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port, '-q', '1', '-t', `dt/tributary/${thing}/telemetry`, '-m', message]);
+        execFileSync('mosquitto_pub', [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          port,
+          '-q',
+          '1',
+          '-t',
+          `dt/tributary/${thing}/telemetry`,
+          '-m',
+          message,
+        ]);
       publish('e2e-mosquitto', '{"metrics":{"humidity":55.5}}');
       publish('e2e-broken', '{"metrics":');
       const readings = await eventually(async () => {
-        const found = await sql<{ value: number }>("SELECT value FROM telemetry WHERE thing_name = 'e2e-mosquitto'");
+        const found = await sql<{ value: number }>(
+          "SELECT value FROM telemetry WHERE thing_name = 'e2e-mosquitto'",
+        );
         return found.length > 0 ? found : undefined;
       }, 10_000);
       expect(readings[0]?.value).toBe(55.5);
@@ -118,14 +140,28 @@ describe('the local platform, end to end', () => {
   );
 
   it('answers `tributary query` from the command line, as a table and as JSON', async () => {
-    const table = await runCli(['query', 'SELECT count(*) AS readings FROM telemetry', '--data-dir', dataDir]);
+    const table = await runCli([
+      'query',
+      'SELECT count(*) AS readings FROM telemetry',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(table.stdout).toMatch(/readings/);
     expect(table.stdout).toMatch(/\(1 row\)/);
-    const json = await runCli(['query', "SELECT DISTINCT thing_name FROM telemetry WHERE thing_name = 'e2e-mqttjs'", '--data-dir', dataDir, '--format', 'json']);
+    const json = await runCli([
+      'query',
+      "SELECT DISTINCT thing_name FROM telemetry WHERE thing_name = 'e2e-mqttjs'",
+      '--data-dir',
+      dataDir,
+      '--format',
+      'json',
+    ]);
     expect(JSON.parse(json.stdout)).toEqual([{ thing_name: 'e2e-mqttjs' }]);
   });
 
   it('refuses SQL that writes, with a clear error', async () => {
-    await expect(runCli(['query', "COPY telemetry TO '/tmp/x.csv'", '--data-dir', dataDir])).rejects.toThrow(/tributary:/);
+    await expect(runCli(['query', "COPY telemetry TO '/tmp/x.csv'", '--data-dir', dataDir])).rejects.toThrow(
+      /tributary:/,
+    );
   });
 });

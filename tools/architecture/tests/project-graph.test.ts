@@ -23,7 +23,13 @@ describe('project graph', () => {
     expect(dependenciesOf('transform').sort()).toEqual(['contracts', 'ingest']);
     expect(dependenciesOf('store').sort()).toEqual(['contracts', 'transform']);
     expect(dependenciesOf('insights').sort()).toEqual(['contracts', 'store']);
-    expect(dependenciesOf('cross-cutting').sort()).toEqual(['contracts', 'ingest', 'insights', 'store', 'transform']);
+    expect(dependenciesOf('cross-cutting').sort()).toEqual([
+      'contracts',
+      'ingest',
+      'insights',
+      'store',
+      'transform',
+    ]);
   });
 
   it('gives every stage build, typecheck, lint, test, synth and deploy targets', () => {

@@ -2,7 +2,10 @@
 import { LakeQueryService, type QueryResult } from '@tributary/insights/local';
 import { lakeDirOf, parseConfig } from '../config.js';
 
-export async function runQueryCommand(sql: string, options: { dataDir?: string; format?: string }): Promise<number> {
+export async function runQueryCommand(
+  sql: string,
+  options: { dataDir?: string; format?: string },
+): Promise<number> {
   if (sql.trim() === '') {
     process.stderr.write('Give the SQL to run: tributary query "SELECT * FROM telemetry LIMIT 10"\n');
     return 2;
@@ -16,7 +19,13 @@ export async function runQueryCommand(sql: string, options: { dataDir?: string; 
   const service = await LakeQueryService.open({ lakeDir: lakeDirOf(config) });
   try {
     const result = await service.query(sql);
-    process.stdout.write(format === 'json' ? JSON.stringify(result.rows) + '\n' : format === 'csv' ? toCsv(result) : toTable(result));
+    process.stdout.write(
+      format === 'json'
+        ? JSON.stringify(result.rows) + '\n'
+        : format === 'csv'
+          ? toCsv(result)
+          : toTable(result),
+    );
     return 0;
   } finally {
     await service.close();
@@ -31,11 +40,21 @@ function toTable(result: QueryResult): string {
   const widths = names.map((n, i) => Math.max(n.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' │ ');
   const footer = `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ', truncated' : ''})`;
-  return [line(names), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.map(line), footer, ''].join('\n');
+  return [line(names), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.map(line), footer, ''].join(
+    '\n',
+  );
 }
 
 function toCsv(result: QueryResult): string {
   const names = result.columns.map((c) => c.name);
-  const quote = (v: unknown) => (v === null || v === undefined ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
-  return [names.join(','), ...result.rows.map((row) => names.map((n) => quote(row[n])).join(','))].join('\n') + '\n';
+  const quote = (v: unknown) =>
+    v === null || v === undefined
+      ? ''
+      : /[",\n]/.test(String(v))
+        ? `"${String(v).replaceAll('"', '""')}"`
+        : String(v);
+  return (
+    [names.join(','), ...result.rows.map((row) => names.map((n) => quote(row[n])).join(','))].join('\n') +
+    '\n'
+  );
 }

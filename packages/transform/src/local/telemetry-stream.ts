@@ -83,7 +83,11 @@ export class LocalTelemetryStream {
     }
   }
 
-  private async retryEach(batch: readonly TelemetryEnvelope[], process: BatchProcessor, deadLetter: DeadLetterHandler) {
+  private async retryEach(
+    batch: readonly TelemetryEnvelope[],
+    process: BatchProcessor,
+    deadLetter: DeadLetterHandler,
+  ) {
     const maxAttempts = this.options.maxAttempts ?? 3;
     for (const record of batch) {
       for (let attempt = 1; ; attempt++) {

@@ -18,7 +18,9 @@ export interface TransformWorkerOptions {
   readonly detectors?: DetectorStates;
 }
 
-export function startTransformWorker(options: TransformWorkerOptions): { readonly detectors: DetectorStates } {
+export function startTransformWorker(options: TransformWorkerOptions): {
+  readonly detectors: DetectorStates;
+} {
   const detectors = options.detectors ?? new DetectorStates();
   options.stream.start(
     async (batch) => {
@@ -26,8 +28,15 @@ export function startTransformWorker(options: TransformWorkerOptions): { readonl
       await options.sink.write(transformBatch(batch, contexts, detectors));
     },
     async (record, error) => {
-      options.logger.error('record dead-lettered to quarantine', { correlationId: record.correlationId, error });
-      await options.sink.write({ readings: [], anomalies: [], quarantined: [deadLetterRecord(record, error)] });
+      options.logger.error('record dead-lettered to quarantine', {
+        correlationId: record.correlationId,
+        error,
+      });
+      await options.sink.write({
+        readings: [],
+        anomalies: [],
+        quarantined: [deadLetterRecord(record, error)],
+      });
     },
   );
   return { detectors };

@@ -1,1 +1,3 @@
-export {};
+// @tributary/store/local — the lake on this machine: Parquet files written through DuckDB.
+export { LakeWriter, type LakeWriterOptions, type LakeWriterStats } from './lake-writer.js';
+export { LakeWriterError, type LakeWriterErrorCode, type LakeRow } from '../core/index.js';

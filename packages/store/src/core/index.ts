@@ -1,0 +1,5 @@
+// The Store stage's pure core: lake rows, their keys, and the plan of a flush. No I/O.
+export * from './lake-writer-error.js';
+export * from './lake-rows.js';
+export * from './partition-plan.js';
+export * from './bounded-key-set.js';

@@ -1,0 +1,74 @@
+// Rows of the lake's tables: their types, validation against the contract, and the idempotency key
+// that makes a row appear once however often it is delivered (DESIGN.md §4).
+import {
+  lakeTables,
+  partitionPathFor,
+  readingKey,
+  type AnomalyEvent,
+  type LakeTableName,
+  type QuarantineRecord,
+} from '@tributary/contracts';
+import { LakeWriterError } from './lake-writer-error.js';
+
+/** The row type of a lake table, as its zod schema outputs it. */
+export type LakeRow<T extends LakeTableName> = ReturnType<(typeof lakeTables)[T]['row']['parse']>;
+export type AnyLakeRow = LakeRow<LakeTableName>;
+
+export const lakeTableNames = Object.keys(lakeTables) as LakeTableName[];
+
+interface RowKey<T extends LakeTableName> {
+  /** The columns the key is made of, so a writer can read keys back from files already written. */
+  readonly columns: readonly (keyof LakeRow<T> & string)[];
+  readonly keyOf: (row: LakeRow<T>) => string;
+}
+
+const rowKeys: { [T in LakeTableName]: RowKey<T> } = {
+  telemetry: { columns: ['thing_name', 'message_id', 'metric'], keyOf: readingKey },
+  anomalies: { columns: ['event_id'], keyOf: (event: AnomalyEvent) => event.event_id },
+  quarantine: { columns: ['correlation_id'], keyOf: (record: QuarantineRecord) => record.correlation_id },
+};
+
+export const keyColumnsOf = (table: LakeTableName): readonly string[] => rowKeys[table].columns;
+
+export const rowKeyOf = <T extends LakeTableName>(table: T, row: LakeRow<T>): string =>
+  (rowKeys[table].keyOf as (row: LakeRow<T>) => string)(row);
+
+// Four-digit years only: a far-future epoch would otherwise become `year=+275760`.
+const partitionPathPattern = /^[a-z]+\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}$/;
+
+/** `telemetry/year=2026/month=11/day=25/hour=05`, from the row's receive time — never from its content. */
+export function partitionPathOfRow<T extends LakeTableName>(table: T, row: LakeRow<T>): string {
+  const partitionTime = lakeTables[table].partitionTime;
+  const epochMillis = (row as Record<string, unknown>)[partitionTime] as number;
+  const path = partitionPathFor(table, epochMillis);
+  if (!partitionPathPattern.test(path)) {
+    throw new LakeWriterError(
+      'INVALID_ROW',
+      `Lake table "${table}": ${partitionTime} ${epochMillis} is outside years 0000-9999 and has no partition`,
+    );
+  }
+  return path;
+}
+
+/**
+ * Checks rows against their table's zod schema and partition scheme. A failure is a bug upstream
+ * (Transform validates input), so it throws rather than quarantining.
+ */
+export function validateLakeRows<T extends LakeTableName>(table: T, rows: readonly unknown[]): LakeRow<T>[] {
+  const schema = lakeTables[table].row;
+  return rows.map((row, index) => {
+    const parsed = schema.safeParse(row);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || '(row)';
+      throw new LakeWriterError(
+        'INVALID_ROW',
+        `Row ${index} for lake table "${table}" is invalid at field "${field}": ${issue?.message ?? 'unknown'}. ` +
+          `Rows must match the ${table} contract in @tributary/contracts.`,
+      );
+    }
+    const valid = parsed.data as LakeRow<T>;
+    partitionPathOfRow(table, valid);
+    return valid;
+  });
+}

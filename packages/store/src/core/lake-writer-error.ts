@@ -1,0 +1,24 @@
+// The typed error of the Store stage: a code a caller can branch on and a message a user can act on.
+
+export type LakeWriterErrorCode =
+  /** A row does not match its table's contract: a programming error upstream. */
+  | 'INVALID_ROW'
+  /** Too many rows wait to be written (the lake is not accepting writes): retry later. */
+  | 'BUFFER_FULL'
+  /** Writing a Parquet file failed; its rows stay buffered for the next flush. */
+  | 'WRITE_FAILED'
+  /** A computed file path left the lake directory. Never expected: partition paths come from timestamps. */
+  | 'UNSAFE_PATH'
+  | 'CLOSED';
+
+export class LakeWriterError extends Error {
+  override readonly name = 'LakeWriterError';
+
+  constructor(
+    readonly code: LakeWriterErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -9,5 +9,6 @@ export * from './quarantine.js';
 export * from './shadow.js';
 export * from './lake-columns.js';
 export * from './lake.js';
+export * from './lake-catalog.js';
 export * from './ssm.js';
 export * from './logger.js';

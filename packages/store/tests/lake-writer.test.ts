@@ -1,10 +1,10 @@
 // The local lake writer with real DuckDB and real files: hive partitions by receive time, contract
 // column types, atomic publish, idempotency, refusal of invalid rows.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { columnsOf, duckdbTypeOf } from '@tributary/contracts';
+import { columnsOf, duckdbTypeOf, glueTypeOf } from '@tributary/contracts';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { LakeWriter, LakeWriterError } from '../src/local/index.js';
 import { anAnomaly, aQuarantineRecord, aReading, receivedAt } from './lake-rows.fixtures.js';
@@ -15,7 +15,10 @@ let duckdb: DuckDBConnection;
 
 async function filesUnder(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(directory, join(e.parentPath, e.name)));
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(directory, join(e.parentPath, e.name)))
+    .filter((path) => !path.startsWith('_catalog/'));
 }
 
 async function sql(query: string): Promise<Record<string, unknown>[]> {
@@ -43,12 +46,17 @@ afterEach(async () => {
 
 describe('LakeWriter', () => {
   it('writes hive-style partitions by receive time', async () => {
-    writer.append('telemetry', [aReading({ message_id: 'a' }), aReading({ message_id: 'b', received_at: receivedAt + 3_600_000 })]);
+    writer.append('telemetry', [
+      aReading({ message_id: 'a' }),
+      aReading({ message_id: 'b', received_at: receivedAt + 3_600_000 }),
+    ]);
     await writer.flush();
     const files = await filesUnder(lakeDir);
     expect(files).toHaveLength(2);
     expect(files.sort()).toEqual([
-      expect.stringMatching(/^telemetry\/year=2026\/month=11\/day=25\/hour=05\/part-\d{8}T\d{9}Z-[0-9a-f-]{36}\.parquet$/),
+      expect.stringMatching(
+        /^telemetry\/year=2026\/month=11\/day=25\/hour=05\/part-\d{8}T\d{9}Z-[0-9a-f-]{36}\.parquet$/,
+      ),
       expect.stringMatching(/^telemetry\/year=2026\/month=11\/day=25\/hour=06\/part-.+\.parquet$/),
     ]);
     expect(writer.stats).toMatchObject({ filesWritten: 2, rowsWritten: { telemetry: 2 }, bufferedRows: 0 });
@@ -71,8 +79,15 @@ describe('LakeWriter', () => {
       const partitionKeys = ['year', 'month', 'day', 'hour'].map((name) => ({ name, type: 'VARCHAR' }));
       expect(actual.slice(expected.length)).toEqual(expect.arrayContaining(partitionKeys));
     }
-    const [reading] = await sql(`SELECT *, epoch_ms(received_at) AS received_ms FROM ${lakeGlob('telemetry')}`);
-    expect(reading).toMatchObject({ thing_name: 'pump-7', value: 21.5, site: 'plant-a', anomaly_score: null });
+    const [reading] = await sql(
+      `SELECT *, epoch_ms(received_at) AS received_ms FROM ${lakeGlob('telemetry')}`,
+    );
+    expect(reading).toMatchObject({
+      thing_name: 'pump-7',
+      value: 21.5,
+      site: 'plant-a',
+      anomaly_score: null,
+    });
     expect(reading?.['received_ms']).toBe(BigInt(receivedAt));
     expect(reading).toMatchObject({ year: '2026', month: '11', day: '25', hour: '05' });
   });
@@ -81,7 +96,9 @@ describe('LakeWriter', () => {
     writer.append('telemetry', [aReading()]);
     await writer.flush();
     const [file] = await filesUnder(lakeDir);
-    const schema = await sql(`SELECT name, converted_type FROM parquet_schema('${join(lakeDir, file ?? '')}')`);
+    const schema = await sql(
+      `SELECT name, converted_type FROM parquet_schema('${join(lakeDir, file ?? '')}')`,
+    );
     expect(schema.find((c) => c['name'] === 'received_at')?.['converted_type']).toBe('TIMESTAMP_MILLIS');
   });
 
@@ -98,7 +115,9 @@ describe('LakeWriter', () => {
     await writer.flush();
     writer.append('telemetry', [aReading({ received_at: receivedAt + 5_000 })]);
     await writer.flush();
-    const [{ readings }] = (await sql(`SELECT count(*) AS readings FROM ${lakeGlob('telemetry')}`)) as [{ readings: bigint }];
+    const [{ readings }] = (await sql(`SELECT count(*) AS readings FROM ${lakeGlob('telemetry')}`)) as [
+      { readings: bigint },
+    ];
     expect(readings).toBe(1n);
     expect(writer.stats).toMatchObject({ duplicatesSkipped: 2, filesWritten: 1 });
   });
@@ -122,7 +141,10 @@ describe('LakeWriter', () => {
       refusal = error;
     }
     expect(refusal).toBeInstanceOf(LakeWriterError);
-    expect(refusal).toMatchObject({ code: 'INVALID_ROW', message: expect.stringMatching(/"quarantine".*field "reason"/) });
+    expect(refusal).toMatchObject({
+      code: 'INVALID_ROW',
+      message: expect.stringMatching(/"quarantine".*field "reason"/),
+    });
     expect(writer.stats.bufferedRows).toBe(0);
   });
 
@@ -130,7 +152,9 @@ describe('LakeWriter', () => {
     writer.append('telemetry', [aReading({ thing_name: '../../x' })]);
     await writer.flush();
     const files = await filesUnder(lakeDir);
-    expect(files).toEqual([expect.stringMatching(/^telemetry\/year=2026\/month=11\/day=25\/hour=05\/part-[^/]+\.parquet$/)]);
+    expect(files).toEqual([
+      expect.stringMatching(/^telemetry\/year=2026\/month=11\/day=25\/hour=05\/part-[^/]+\.parquet$/),
+    ]);
     const [row] = await sql(`SELECT thing_name FROM ${lakeGlob('telemetry')}`);
     expect(row?.['thing_name']).toBe('../../x');
   });
@@ -140,7 +164,10 @@ describe('LakeWriter', () => {
     try {
       small.append('telemetry', [aReading({ message_id: 'a' })]);
       expect(() =>
-        small.append('telemetry', ['b', 'c', 'd', 'e'].map((id) => aReading({ message_id: id }))),
+        small.append(
+          'telemetry',
+          ['b', 'c', 'd', 'e'].map((id) => aReading({ message_id: id })),
+        ),
       ).toThrowError(expect.objectContaining({ code: 'BUFFER_FULL' }));
     } finally {
       await small.close();
@@ -159,6 +186,27 @@ describe('LakeWriter', () => {
 
   it('refuses rows once closed', async () => {
     await writer.close();
-    expect(() => writer.append('telemetry', [aReading()])).toThrowError(expect.objectContaining({ code: 'CLOSED' }));
+    expect(() => writer.append('telemetry', [aReading()])).toThrowError(
+      expect.objectContaining({ code: 'CLOSED' }),
+    );
+  });
+
+  it("keeps a Glue-compatible catalogue beside the lake, with each table's contract columns", async () => {
+    const catalog = JSON.parse(await readFile(join(lakeDir, '_catalog', 'telemetry.json'), 'utf8'));
+    expect(catalog.storageDescriptor.columns).toEqual(
+      columnsOf('telemetry').map((c) => expect.objectContaining({ name: c.name, type: glueTypeOf(c.type) })),
+    );
+    expect(catalog.partitionKeys.map((k: { name: string }) => k.name)).toEqual([
+      'year',
+      'month',
+      'day',
+      'hour',
+    ]);
+    expect(catalog.storageDescriptor.location).toBe(`file://${lakeDir}/telemetry/`);
+    expect((await readdir(join(lakeDir, '_catalog'))).sort()).toEqual([
+      'anomalies.json',
+      'quarantine.json',
+      'telemetry.json',
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import {
   type LakeRow,
   type PartitionBatch,
 } from '../core/index.js';
+import { writeLakeCatalog } from './lake-catalog-files.js';
 import { ParquetPartitionFiles } from './parquet-partition-files.js';
 
 export interface LakeWriterOptions {
@@ -64,13 +65,18 @@ export class LakeWriter {
   }
 
   static async open(options: LakeWriterOptions): Promise<LakeWriter> {
+    await writeLakeCatalog(options.lakeDir);
     const files = await ParquetPartitionFiles.open(options.lakeDir);
     return new LakeWriter(files, options.maxBufferedRows ?? 50_000, options.flushIntervalMs ?? 500);
   }
 
   /** Validates and buffers rows; throws LakeWriterError (INVALID_ROW, BUFFER_FULL, CLOSED) without buffering any. */
   append<T extends LakeTableName>(table: T, rows: readonly LakeRow<T>[]): void {
-    if (this.closed) throw new LakeWriterError('CLOSED', `The lake writer is closed: rows for "${table}" were not accepted.`);
+    if (this.closed)
+      throw new LakeWriterError(
+        'CLOSED',
+        `The lake writer is closed: rows for "${table}" were not accepted.`,
+      );
     if (rows.length === 0) return;
     if (this.bufferedRowCount + rows.length > this.maxBufferedRows) {
       throw new LakeWriterError(

@@ -1,0 +1,25 @@
+// `pnpm bench <name>` runs one benchmark, `pnpm bench all` every one; exit 1 when a target is missed.
+import { walkingSkeleton } from './walking-skeleton.js';
+
+const benchmarks: Record<string, { readonly about: string; readonly run: () => Promise<boolean> }> = {
+  'walking-skeleton': {
+    about: 'start → first enriched reading in SQL (≤ 10 s); publish → queryable (≤ 2 s)',
+    run: walkingSkeleton,
+  },
+};
+
+async function main(name: string | undefined): Promise<number> {
+  const selected = name === 'all' ? Object.keys(benchmarks) : name ? [name] : [];
+  const unknown = selected.filter((n) => !(n in benchmarks));
+  if (selected.length === 0 || unknown.length > 0) {
+    if (unknown.length > 0) console.error(`Unknown benchmark: ${unknown.join(', ')}`);
+    console.error('Usage: pnpm bench <name> | all\n');
+    for (const [n, b] of Object.entries(benchmarks)) console.error(`  ${n.padEnd(20)} ${b.about}`);
+    return 2;
+  }
+  let allMet = true;
+  for (const n of selected) allMet = (await benchmarks[n]!.run()) && allMet;
+  return allMet ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv[2]);

@@ -34,62 +34,64 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
   const log = logger ?? createLogger({ service: 'tributary', level: config.logLevel });
   const lakeDir = lakeDirOf(config);
   await mkdir(lakeDir, { recursive: true });
-
-  // Store and Insights first, so nothing upstream produces data before it has somewhere to go.
-  const lake = await LakeWriter.open({ lakeDir });
-  const liveFeed = new LiveFeed();
-  const queries = await LakeQueryService.open({ lakeDir });
-  const registry = await LocalRegistry.open(registryPathOf(config));
-
-  const stream = new LocalTelemetryStream({ logger: log.child({ component: 'stream' }) });
-  const sink = { write: async (result: TransformResult) => deliver(result, lake, liveFeed) };
-  startTransformWorker({ stream, contexts: new ThingContextCache(registry), sink, logger: log });
-
-  const rules = new LocalRulesEngine({ logger: log.child({ component: 'rules' }) });
-  rules.addRule(telemetryRule(stream, async (error) => sink.write(quarantineOf(error))));
-  const broker = await startBroker({
-    host: config.host,
-    port: config.mqttPort,
-    logger: log.child({ component: 'broker' }),
-    beforeAcknowledge: (packet, clientId) => rules.evaluate(packet.topic, toBuffer(packet.payload), clientId),
-  });
-
-  const dashboard = await startDashboardServer({
-    host: config.host,
-    port: config.httpPort,
-    queryService: queries,
-    liveFeed,
-    status: () => ({ streamDepth: stream.depth, processed: stream.processed, lake: lake.stats }),
-  });
-
-  const simulator =
-    config.devices > 0
-      ? await startFleetSimulator({
-          brokerUrl: broker.url,
-          registry,
-          logger: log.child({ component: 'simulator' }),
-          devices: config.devices,
-          intervalMs: config.intervalMs,
-        })
-      : undefined;
-
-  return {
-    config,
-    mqttUrl: broker.url,
-    dashboardUrl: dashboard.url,
-    lakeDir,
-    simulator,
-    // Stop in the data path's order so every accepted message reaches the lake before it closes.
-    async stop() {
-      await simulator?.stop();
-      await broker.close();
-      await stream.stop();
-      await lake.close();
-      await dashboard.close();
-      await queries.close();
-      registry.close();
-    },
+  // Components stop in the reverse order they started: upstream first, so every message a device got
+  // a PUBACK for reaches the lake before the lake closes. A failed start stops what did start.
+  const stopsInOrder: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stopsInOrder.splice(0).reverse()) await stop();
   };
+
+  try {
+    // Store and Insights first, so nothing upstream produces data before it has somewhere to go.
+    const lake = await LakeWriter.open({ lakeDir });
+    stopsInOrder.push(() => lake.close());
+    const liveFeed = new LiveFeed();
+    const queries = await LakeQueryService.open({ lakeDir });
+    stopsInOrder.push(() => queries.close());
+    const registry = await LocalRegistry.open(registryPathOf(config));
+    stopsInOrder.push(() => registry.close());
+
+    const stream = new LocalTelemetryStream({ logger: log.child({ component: 'stream' }) });
+    const sink = { write: async (result: TransformResult) => deliver(result, lake, liveFeed) };
+    startTransformWorker({ stream, contexts: new ThingContextCache(registry), sink, logger: log });
+    stopsInOrder.push(() => stream.stop());
+
+    const dashboard = await startDashboardServer({
+      host: config.host,
+      port: config.httpPort,
+      queryService: queries,
+      liveFeed,
+      status: () => ({ streamDepth: stream.depth, processed: stream.processed, lake: lake.stats }),
+    });
+    stopsInOrder.push(() => dashboard.close());
+
+    const rules = new LocalRulesEngine({ logger: log.child({ component: 'rules' }) });
+    rules.addRule(telemetryRule(stream, async (error) => sink.write(quarantineOf(error))));
+    const broker = await startBroker({
+      host: config.host,
+      port: config.mqttPort,
+      logger: log.child({ component: 'broker' }),
+      beforeAcknowledge: (packet, clientId) => rules.evaluate(packet.topic, toBuffer(packet.payload), clientId),
+    });
+    stopsInOrder.push(() => broker.close());
+
+    const simulator =
+      config.devices > 0
+        ? await startFleetSimulator({
+            brokerUrl: broker.url,
+            registry,
+            logger: log.child({ component: 'simulator' }),
+            devices: config.devices,
+            intervalMs: config.intervalMs,
+          })
+        : undefined;
+    if (simulator) stopsInOrder.push(() => simulator.stop());
+
+    return { config, mqttUrl: broker.url, dashboardUrl: dashboard.url, lakeDir, simulator, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 }
 
 async function deliver(result: TransformResult, lake: LakeWriter, liveFeed: LiveFeed): Promise<void> {

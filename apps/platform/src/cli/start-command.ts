@@ -1,10 +1,12 @@
 // `tributary start`: brings the local platform up, says what runs where, stops cleanly on Ctrl-C.
-import { parseConfig } from '../config.js';
+import { parseConfig, type PlatformConfig } from '../config.js';
 import { startPlatform, type RunningPlatform } from '../start-platform.js';
 
 export async function runStartCommand(options: Record<string, string | undefined>): Promise<number> {
   const config = parseConfig(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)));
-  const platform = await startPlatform(config);
+  const platform = await startPlatform(config).catch((error: unknown) => {
+    throw explainStartFailure(error, config);
+  });
   process.stdout.write(describe(platform));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -14,6 +16,19 @@ export async function runStartCommand(options: Record<string, string | undefined
   await platform.stop();
   process.stdout.write('Stopped.\n');
   return 0;
+}
+
+/** Turns the usual start-up failures into what to do about them. */
+function explainStartFailure(error: unknown, config: PlatformConfig): unknown {
+  const { code, port } = error as { code?: string; port?: number };
+  if (code === 'EADDRINUSE') {
+    const option = port === config.mqttPort ? '--mqtt-port' : '--http-port';
+    return new Error(`Port ${port} on ${config.host} is already in use (another tributary?): stop it or pass ${option} <free port>`);
+  }
+  if (code === 'EACCES' || code === 'EROFS') {
+    return new Error(`Cannot write the data directory ${config.dataDir}: pass --data-dir <writable directory>`);
+  }
+  return error;
 }
 
 function describe(platform: RunningPlatform): string {

@@ -1,1 +1,19 @@
-export {};
+// @tributary/insights/local — the Insights stage on a laptop: read-only SQL over the local lake, the live
+// feed of the platform's events, and the web dashboard that shows both.
+export type { QueryColumn, QueryErrorCode, QueryResult } from '../core/index.js';
+export { QueryError } from '../core/index.js';
+export { LakeQueryService, type LakeQueryServiceOptions } from './query-service.js';
+export {
+  LiveFeed,
+  LiveFeedFullError,
+  type LiveBatch,
+  type LiveEvent,
+  type LiveEventType,
+  type LiveFeedOptions,
+  type LiveSubscription,
+} from './live-feed.js';
+export {
+  startDashboardServer,
+  type DashboardServer,
+  type DashboardServerOptions,
+} from './dashboard-server.js';

@@ -1,0 +1,34 @@
+// The typed error of the SQL endpoint: a code a client can branch on and a message a user can act on.
+
+export type QueryErrorCode =
+  /** The SQL does not parse. */
+  | 'SYNTAX_ERROR'
+  /** The SQL parses but names a table, column or function that does not exist, or mixes types. */
+  | 'INVALID_QUERY'
+  /** The SQL would write, leave the lake, or change the sandbox (DESIGN.md §4). */
+  | 'FORBIDDEN'
+  | 'TIMEOUT'
+  /** Parameters do not match the query's placeholders. */
+  | 'BAD_PARAMETERS'
+  | 'UNKNOWN_QUERY'
+  /** Too many queries are running; retry shortly. */
+  | 'BUSY'
+  /** DuckDB failed while running a valid query (e.g. a cast of bad data, out of memory). */
+  | 'QUERY_FAILED'
+  | 'CLOSED';
+
+export class QueryError extends Error {
+  override readonly name = 'QueryError';
+
+  constructor(
+    readonly code: QueryErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toJSON(): { code: QueryErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}

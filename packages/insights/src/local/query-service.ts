@@ -1,0 +1,172 @@
+// Read-only SQL over the local lake: one sandboxed DuckDB, one short-lived connection per query, a row
+// cap and a timeout, and answers in the JSON-safe QueryResult shape every surface shares.
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
+import {
+  bindNamedQuery,
+  QueryError,
+  toJsonSafe,
+  type NamedQueryName,
+  type QueryResult,
+} from '../core/index.js';
+import { queryErrorOf } from './duckdb-errors.js';
+import { LakeSandbox } from './lake-sandbox.js';
+import { assertReadStatement, writeRefusalFor } from './read-only-statement.js';
+
+export interface LakeQueryServiceOptions {
+  /** The lake root, as given to the LakeWriter. */
+  readonly lakeDir: string;
+  /** The most rows a query returns; beyond it the result is marked truncated. @default 10_000 */
+  readonly maxRows?: number;
+  /** A query running longer is interrupted. @default 30_000 */
+  readonly timeoutMs?: number;
+  /** Queries allowed to run at once; more are refused with BUSY so memory stays bounded. @default 4 */
+  readonly maxConcurrentQueries?: number;
+}
+
+export class LakeQueryService {
+  /** Every query from its admission to its end, so close() can wait for them. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The connections of running queries, so close() can interrupt them. */
+  private readonly connections = new Set<DuckDBConnection>();
+  private closed = false;
+
+  private constructor(
+    private readonly sandbox: LakeSandbox,
+    private readonly maxRows: number,
+    private readonly timeoutMs: number,
+    private readonly maxConcurrentQueries: number,
+  ) {}
+
+  static async open(options: LakeQueryServiceOptions): Promise<LakeQueryService> {
+    const sandbox = await LakeSandbox.open(options.lakeDir);
+    return new LakeQueryService(
+      sandbox,
+      options.maxRows ?? 10_000,
+      options.timeoutMs ?? 30_000,
+      options.maxConcurrentQueries ?? 4,
+    );
+  }
+
+  /** Runs one read statement with `?` or `$1` parameters; every failure is a QueryError. */
+  query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
+    if (this.closed) return Promise.reject(new QueryError('CLOSED', 'The query service is closed.'));
+    if (this.inFlight.size >= this.maxConcurrentQueries) {
+      const busy = `${this.inFlight.size} queries are already running; retry in a moment.`;
+      return Promise.reject(new QueryError('BUSY', busy));
+    }
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    this.inFlight.add(finished);
+    // The slot is freed before the caller sees the answer, so its next query is never refused as BUSY.
+    return this.run(sql, params)
+      .catch((error: unknown) => {
+        throw queryErrorOf(error, { timedOut: false, timeoutMs: this.timeoutMs, closed: this.closed });
+      })
+      .finally(() => {
+        this.inFlight.delete(finished);
+        finish();
+      });
+  }
+
+  /** Runs a query from the named-query catalogue (see namedQueries) with parameters by name. */
+  runNamed(name: NamedQueryName, params: Readonly<Record<string, unknown>> = {}): Promise<QueryResult> {
+    const bound = bindNamedQuery(name, params);
+    return this.query(bound.sql, bound.params);
+  }
+
+  /** Interrupts running queries (they fail with CLOSED), waits for them, then frees DuckDB. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const connection of this.connections) connection.interrupt();
+    await Promise.all(this.inFlight);
+    this.sandbox.close();
+  }
+
+  private async run(sql: string, params: readonly unknown[]): Promise<QueryResult> {
+    const boundParams = checkParameters(params);
+    await this.sandbox.refreshViews();
+    const connection = await this.sandbox.instance.connect();
+    this.connections.add(connection);
+    try {
+      if (this.closed) throw new QueryError('CLOSED', 'The query service closed before the query started.');
+      return await this.runWithTimeout(connection, sql, boundParams);
+    } finally {
+      this.connections.delete(connection);
+      connection.closeSync();
+    }
+  }
+
+  private async runWithTimeout(
+    connection: DuckDBConnection,
+    sql: string,
+    params: DuckDBValue[],
+  ): Promise<QueryResult> {
+    const startedAt = performance.now();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      connection.interrupt();
+    }, this.timeoutMs);
+    try {
+      const prepared = await prepareRead(connection, sql);
+      if (prepared.parameterCount !== params.length) {
+        throw new QueryError(
+          'BAD_PARAMETERS',
+          `The query has ${prepared.parameterCount} parameter placeholders but ${params.length} values were given.`,
+        );
+      }
+      if (params.length > 0) prepared.bind(params);
+      const reader = await prepared.streamAndReadUntil(this.maxRows + 1);
+      const columnTypes = reader.columnTypes();
+      const rows = reader.getRowObjectsJS().slice(0, this.maxRows);
+      return {
+        columns: reader.columnNames().map((name, index) => ({ name, type: String(columnTypes[index]) })),
+        rows: rows.map((row) => toJsonSafe(row) as Record<string, unknown>),
+        truncated: reader.currentRowCount > this.maxRows,
+        elapsedMs: Math.round(performance.now() - startedAt),
+      };
+    } catch (error) {
+      throw queryErrorOf(error, { timedOut, timeoutMs: this.timeoutMs, closed: this.closed });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Prepares the one statement of `sql`, refusing several statements and anything but a read. */
+async function prepareRead(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  const empty = new QueryError('SYNTAX_ERROR', 'The query is empty: write one SQL statement.');
+  const statements = await connection.extractStatements(sql).catch((error: unknown) => {
+    // The binding fails without a DuckDB error class when the text holds no statement (only comments or `;`).
+    throw String(error).includes('Error in native callback') ? empty : error;
+  });
+  if (statements.count === 0) throw empty;
+  if (statements.count > 1) {
+    throw new QueryError(
+      'FORBIDDEN',
+      `The query has ${statements.count} statements: send one statement per query.`,
+    );
+  }
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await statements.prepare(0);
+  } catch (error) {
+    throw (await writeRefusalFor(connection, sql)) ?? error;
+  }
+  await assertReadStatement(connection, sql, prepared.statementType);
+  return prepared;
+}
+
+function checkParameters(params: readonly unknown[]): DuckDBValue[] {
+  return params.map((value, index) => {
+    const type = typeof value;
+    if (value === null || type === 'string' || type === 'number' || type === 'boolean' || type === 'bigint') {
+      return value as string | number | boolean | bigint | null;
+    }
+    throw new QueryError(
+      'BAD_PARAMETERS',
+      `Parameter ${index + 1} is ${Array.isArray(value) ? 'an array' : type}: use a string, number, boolean or null.`,
+    );
+  });
+}

@@ -1,0 +1,112 @@
+// Lake fixtures for the tests: contract rows, written as real Parquet files by DuckDB in the lake's
+// hive layout (contracts/lake.ts), the way the store's LakeWriter lays them out.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  columnsOf,
+  duckdbTypeOf,
+  partitionPathFor,
+  type AnomalyEvent,
+  type EnrichedReading,
+  type LakeColumn,
+  type LakeTableName,
+  type QuarantineRecord,
+} from '@tributary/contracts';
+import { quoteIdentifier, quoteLiteral } from '../src/core/index.js';
+
+export const receivedAt = Date.UTC(2026, 10, 25, 5, 15, 30, 123);
+
+export const aReading = (overrides: Partial<EnrichedReading> = {}): EnrichedReading => ({
+  thing_name: 'pump-7',
+  metric: 'temperature',
+  value: 21.5,
+  device_time: receivedAt - 40,
+  received_at: receivedAt,
+  message_id: 'm-1',
+  correlation_id: 'c-1',
+  thing_type: 'pump',
+  site: 'plant-a',
+  anomaly_score: null,
+  ...overrides,
+});
+
+export const anAnomaly = (overrides: Partial<AnomalyEvent> = {}): AnomalyEvent => ({
+  event_id: 'e-1',
+  thing_name: 'pump-7',
+  metric: 'temperature',
+  state: 'raised',
+  score: 0.97,
+  value: 88.1,
+  device_time: receivedAt,
+  received_at: receivedAt,
+  detector: 'ewma-zscore',
+  correlation_id: 'c-1',
+  ...overrides,
+});
+
+export const aQuarantineRecord = (overrides: Partial<QuarantineRecord> = {}): QuarantineRecord => ({
+  correlation_id: 'q-1',
+  received_at: receivedAt,
+  topic: 'dt/tributary/pump-7/telemetry',
+  client_id: 'pump-7',
+  thing_name: 'pump-7',
+  stage: 'transform',
+  reason: 'INVALID_JSON',
+  detail: 'payload is not valid JSON',
+  payload_base64: Buffer.from('{"metrics":').toString('base64'),
+  ...overrides,
+});
+
+/** A fresh directory under the OS temp dir; remove it with removeDir. */
+export const makeTempDir = (prefix: string): Promise<string> =>
+  mkdtemp(join(tmpdir(), `tributary-${prefix}-`));
+export const removeDir = (dir: string): Promise<void> => rm(dir, { recursive: true, force: true });
+
+type LakeRowOf = { telemetry: EnrichedReading; anomalies: AnomalyEvent; quarantine: QuarantineRecord };
+
+/** Writes rows as one Parquet file per partition (by received_at), named `fileName`; returns the paths. */
+export async function writeLakeRows<T extends LakeTableName>(
+  lakeDir: string,
+  table: T,
+  rows: readonly LakeRowOf[T][],
+  fileName = 'part-00000.parquet',
+): Promise<string[]> {
+  const byPartition = new Map<string, LakeRowOf[T][]>();
+  for (const row of rows) {
+    const partition = partitionPathFor(table, row.received_at);
+    byPartition.set(partition, [...(byPartition.get(partition) ?? []), row]);
+  }
+  const paths: string[] = [];
+  for (const [partition, partitionRows] of byPartition) {
+    await mkdir(join(lakeDir, partition), { recursive: true });
+    const path = join(lakeDir, partition, fileName);
+    await writeParquet(path, columnsOf(table), partitionRows as unknown as Record<string, unknown>[]);
+    paths.push(path);
+  }
+  return paths;
+}
+
+/** Writes rows with the given columns to one Parquet file at `path`. */
+export async function writeParquet(
+  path: string,
+  columns: readonly LakeColumn[],
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const select = rows.map(() => `SELECT ${columns.map(valueExpressionOf).join(', ')}`).join(' UNION ALL ');
+    const params = rows.flatMap((row) => columns.map((c) => (row[c.name] ?? null) as string | number | null));
+    await connection.run(`COPY (${select}) TO ${quoteLiteral(path)} (FORMAT parquet)`, params);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+function valueExpressionOf(column: LakeColumn): string {
+  const value = column.type === 'timestamp' ? 'epoch_ms(CAST(? AS BIGINT))' : '?';
+  return `CAST(${value} AS ${duckdbTypeOf(column.type)}) AS ${quoteIdentifier(column.name)}`;
+}

@@ -1,10 +1,20 @@
 // `pnpm bench <name>` runs one benchmark, `pnpm bench all` every one; exit 1 when a target is missed.
+import { detect } from './detect.js';
+import { nab } from './nab.js';
 import { walkingSkeleton } from './walking-skeleton.js';
 
 const benchmarks: Record<string, { readonly about: string; readonly run: () => Promise<boolean> }> = {
   'walking-skeleton': {
     about: 'start → first enriched reading in SQL (≤ 10 s); publish → queryable (≤ 2 s)',
     run: walkingSkeleton,
+  },
+  detect: {
+    about: 'default anomaly detector throughput on one core (≥ 1M points/s)',
+    run: detect,
+  },
+  nab: {
+    about: 'default detector NAB score on ../shared/data/nab (subset target: ARTime 69.1)',
+    run: nab,
   },
 };
 

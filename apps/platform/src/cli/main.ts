@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `tributary` command line: start the local platform, query the lake.
+// The `tributary` command line: start the local platform, query the lake, run the anomaly detector over NAB.
 import { parseArgs } from 'node:util';
+import { runNabCommand } from './nab-command.js';
 import { runQueryCommand } from './query-command.js';
 import { runStartCommand } from './start-command.js';
 
@@ -17,6 +18,10 @@ Usage:
   tributary query "<sql>" [options]    run SQL over the lake (tables: telemetry, anomalies, quarantine)
       --data-dir DIR                   (default: ./.tributary)
       --format table|json|csv          (default: table)
+  tributary nab --data DIR --out DIR   run the default anomaly detector over every NAB-format CSV under DIR,
+                                       writing OUT/<category>/<file>.csv (timestamp,value,anomaly_score)
+      --score                          also print the NAB score under each cost profile
+      --labels DIR                     the corpus root holding labels/ and profiles.json (default: DIR/..)
   tributary help                       this text
 `;
 
@@ -33,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
       'interval-ms': { type: 'string' },
       'log-level': { type: 'string' },
       format: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      score: { type: 'boolean' },
+      labels: { type: 'string' },
     },
   });
   switch (command) {
@@ -47,6 +56,13 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'query':
       return runQueryCommand(positionals.join(' '), { dataDir: values['data-dir'], format: values.format });
+    case 'nab':
+      return runNabCommand({
+        data: values.data,
+        out: values.out,
+        labels: values.labels,
+        score: values.score ? 'true' : undefined,
+      });
     case undefined:
     case 'help':
     case '--help':

@@ -5,3 +5,4 @@ export * from './zscore-detector.js';
 export * from './alarm.js';
 export * from './detector-states.js';
 export * from './transform-batch.js';
+export * from './detectors/index.js';

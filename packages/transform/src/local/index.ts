@@ -3,3 +3,4 @@ export * from './telemetry-stream.js';
 export * from './telemetry-rule.js';
 export * from './thing-context-cache.js';
 export * from './transform-worker.js';
+export * from './nab-runner.js';

@@ -1,0 +1,109 @@
+// The contract every streaming detector keeps: a score in [0, 1] for every point, strictly online,
+// state that survives JSON, and non-finite readings that neither score nor disturb the model.
+import { describe, expect, it } from 'vitest';
+import { defaultDetector, ewmaZScoreDetector, type StreamingDetector } from '../src/core/index.js';
+
+const fiveMinutes = 300_000;
+const start = Date.UTC(2024, 0, 1);
+
+/** A deterministic noisy daily cycle (5-minute points) with a spike at `spikeAt`. */
+function dailySeries(points: number, spikeAt = -1): { values: number[]; timestamps: number[] } {
+  let seed = 42;
+  const noise = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5) * 2;
+  const values: number[] = [];
+  const timestamps: number[] = [];
+  for (let i = 0; i < points; i += 1) {
+    const daily = 20 + 5 * Math.sin((2 * Math.PI * i) / 288);
+    values.push(i === spikeAt ? daily + 40 : daily + noise());
+    timestamps.push(start + i * fiveMinutes);
+  }
+  return { values, timestamps };
+}
+
+function scoresOf(detector: StreamingDetector<unknown>, values: number[], timestamps: number[]) {
+  const state = detector.initialState();
+  return values.map((value, i) => detector.score(state, value, timestamps[i]!));
+}
+
+const detectors: StreamingDetector<unknown>[] = [defaultDetector, ewmaZScoreDetector];
+
+describe.each(detectors.map((detector) => [detector.name, detector] as const))('%s', (_, detector) => {
+  it('scores every point in [0, 1], whatever the values', () => {
+    const { values, timestamps } = dailySeries(2000, 1500);
+    const extremes = [0, 0, 0, 1e300, -1e300, 5e-324, 0, 1e12, ...Array(200).fill(7)];
+    for (const scores of [
+      scoresOf(detector, values, timestamps),
+      scoresOf(
+        detector,
+        extremes,
+        extremes.map((_, i) => start + i * 1000),
+      ),
+      scoresOf(
+        detector,
+        Array(500).fill(3.5),
+        Array.from({ length: 500 }, (_, i) => start + i),
+      ),
+    ]) {
+      for (const score of scores) {
+        expect(score).toBeGreaterThanOrEqual(0);
+        expect(score).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('is strictly online: appending points never changes the scores of a prefix', () => {
+    const { values, timestamps } = dailySeries(1500, 1200);
+    const whole = scoresOf(detector, values, timestamps);
+    for (const cut of [1, 151, 700, 1201]) {
+      expect(scoresOf(detector, values.slice(0, cut), timestamps.slice(0, cut))).toEqual(whole.slice(0, cut));
+    }
+  });
+
+  it('continues identically from state serialised to JSON mid-stream', () => {
+    const { values, timestamps } = dailySeries(1200, 1000);
+    const whole = scoresOf(detector, values, timestamps);
+    const state = detector.initialState();
+    values.slice(0, 600).forEach((value, i) => detector.score(state, value, timestamps[i]!));
+    const restored = JSON.parse(JSON.stringify(state)) as unknown;
+    expect(restored).toEqual(state);
+    const continued = values
+      .slice(600)
+      .map((value, i) => detector.score(restored, value, timestamps[600 + i]!));
+    expect(continued).toEqual(whole.slice(600));
+  });
+
+  it('scores a non-finite reading 0 and leaves the state as it was', () => {
+    const { values, timestamps } = dailySeries(400);
+    const state = detector.initialState();
+    values.forEach((value, i) => detector.score(state, value, timestamps[i]!));
+    const before = JSON.stringify(state);
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(detector.score(state, bad, start)).toBe(0);
+    }
+    expect(JSON.stringify(state)).toBe(before);
+  });
+
+  it('scores a spike in a steady daily cycle far above the points around it', () => {
+    const { values, timestamps } = dailySeries(2000, 1500);
+    const scores = scoresOf(detector, values, timestamps);
+    const around = [...scores.slice(1300, 1500), ...scores.slice(1600, 1800)];
+    expect(scores[1500]).toBeGreaterThan(0.5);
+    expect(Math.max(...around)).toBeLessThan(scores[1500]!);
+  });
+});
+
+describe('the default detector', () => {
+  it('keeps a compact state: under 10 kB of JSON per series', () => {
+    const { values, timestamps } = dailySeries(3000, 2000);
+    const state = defaultDetector.initialState();
+    values.forEach((value, i) => defaultDetector.score(state, value, timestamps[i]!));
+    expect(JSON.stringify(state).length).toBeLessThan(10_000);
+  });
+
+  it('flags one event once: the points right after a detection score 0', () => {
+    const { values, timestamps } = dailySeries(2000, 1500);
+    const scores = scoresOf(defaultDetector, values, timestamps);
+    expect(scores[1500]).toBe(1);
+    expect(scores.slice(1501, 1560).every((score) => score === 0)).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 // The catalogue of values one stage publishes for others (as SSM parameters on AWS).
 // Each parameter belongs to the stage that publishes it; `ReadableBy` makes reading a downstream
 // stage's parameter a type error, so the deploy order can never be inverted by accident.
+import type { LakeTableName } from './lake.js';
 import type { ReadableBy, Stage } from './stages.js';
 
 export interface StageParameter<S extends Stage = Stage> {
@@ -31,7 +32,23 @@ export const parameters = {
       'Kinesis stream the telemetry rule feeds',
     ),
     telemetryStreamName: parameter('transform', 'telemetry-stream-name', 'Name of that stream'),
-    enrichedStreamArn: parameter('transform', 'enriched-stream-arn', 'Kinesis stream of enriched readings'),
+    streamKeyArn: parameter('transform', 'stream-key-arn', 'KMS key that encrypts the Transform streams'),
+    telemetryLakeStreamArn: parameter(
+      'transform',
+      'lake-stream-arn/telemetry',
+      'Kinesis stream of enriched readings, rows of the telemetry lake table',
+    ),
+    anomaliesLakeStreamArn: parameter(
+      'transform',
+      'lake-stream-arn/anomalies',
+      'Kinesis stream of anomaly events, rows of the anomalies lake table',
+    ),
+    quarantineLakeStreamArn: parameter(
+      'transform',
+      'lake-stream-arn/quarantine',
+      'Kinesis stream of quarantine records, rows of the quarantine lake table',
+    ),
+    enrichmentFunctionName: parameter('transform', 'enrichment-function-name', 'The Enrichment Lambda'),
     detectorStateTableName: parameter(
       'transform',
       'detector-state-table',
@@ -51,6 +68,10 @@ export const parameters = {
     alarmTopicArn: parameter('cross-cutting', 'alarm-topic-arn', 'SNS topic that receives platform alarms'),
   },
 } as const satisfies { [S in Stage]: Record<string, StageParameter<S>> };
+
+/** The stream Transform writes a lake table's rows to, and Store delivers into the lake. */
+export const lakeStreamParameterOf = (table: LakeTableName): StageParameter<'transform'> =>
+  parameters.transform[`${table}LakeStreamArn`];
 
 /** A parameter stage `S` may read: its own, or one an upstream stage publishes. */
 export type ParameterReadableBy<S extends Stage> = StageParameter<ReadableBy<S>>;

@@ -3,10 +3,12 @@ import { TelemetryMessage, TelemetryReading, thingNameFromTelemetryTopic, topics
 
 describe('telemetry contract', () => {
   it('accepts a single reading and a batch of readings', () => {
-    expect(TelemetryMessage.safeParse({ messageId: 'm1', ts: 1, metrics: { temperature: 21.5 } }).success).toBe(true);
-    expect(TelemetryMessage.safeParse({ readings: [{ metrics: { t: 1 } }, { metrics: { t: 2 } }] }).success).toBe(
-      true,
-    );
+    expect(
+      TelemetryMessage.safeParse({ messageId: 'm1', ts: 1, metrics: { temperature: 21.5 } }).success,
+    ).toBe(true);
+    expect(
+      TelemetryMessage.safeParse({ readings: [{ metrics: { t: 1 } }, { metrics: { t: 2 } }] }).success,
+    ).toBe(true);
   });
 
   it('rejects non-finite numbers, as JSON.parse turns 1e999 into Infinity (faults.md #4)', () => {

@@ -5,6 +5,9 @@ import { delimiter, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 function chromiumPath(): string {
+  // A Chromium-family browser elsewhere (e.g. GitHub runners' /usr/bin/google-chrome).
+  const configured = process.env['CHROMIUM_PATH'];
+  if (configured) return configured;
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
     const candidate = join(dir, 'chromium');
     try {
@@ -16,7 +19,7 @@ function chromiumPath(): string {
   }
   throw new Error(
     'Chromium is not installed, and the dashboard browser tests need it: ' +
-      'install it with `apt-get install -y chromium` (Debian/Ubuntu) so that `chromium` is on the PATH.',
+      'install it with `apt-get install -y chromium` (Debian/Ubuntu) so that `chromium` is on the PATH, or set CHROMIUM_PATH to a Chromium-family browser.',
   );
 }
 

@@ -1,13 +1,22 @@
 // Registry context for enrichment, cached for a short time so a busy stream does not query the
 // registry for every record.
-import type { LocalRegistry } from '@tributary/ingest/local';
 import type { ThingContext } from '../core/enrich.js';
+
+/** What enrichment needs of a registry: the local one (DuckDB) and IoT's DescribeThing both fit. */
+export interface ThingRegistry {
+  describeThing(
+    thingName: string,
+  ): Promise<
+    | { readonly thingTypeName: string | null; readonly attributes: Readonly<Record<string, string>> }
+    | undefined
+  >;
+}
 
 export class ThingContextCache {
   private readonly entries = new Map<string, { context: ThingContext | undefined; expiresAt: number }>();
 
   constructor(
-    private readonly registry: Pick<LocalRegistry, 'describeThing'>,
+    private readonly registry: ThingRegistry,
     private readonly ttlMs = 5_000,
     private readonly clock: () => number = Date.now,
   ) {}

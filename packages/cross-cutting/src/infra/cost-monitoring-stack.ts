@@ -1,0 +1,83 @@
+// Know what the platform costs before the bill: a monthly budget with early warnings, Cost Explorer's
+// anomaly detection per service, and the alarm topic every platform alarm goes to.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as ce from 'aws-cdk-lib/aws-ce';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { parameters } from '@tributary/contracts';
+import { StageStack, type StageStackProps } from '@tributary/contracts/cdk';
+
+export interface CostMonitoringStackProps extends Omit<StageStackProps, 'stage'> {
+  /** The monthly budget in USD. @default 50 */
+  readonly monthlyBudgetUsd?: number;
+  /** Cost anomalies above this many USD are reported. @default 10 */
+  readonly anomalyThresholdUsd?: number;
+}
+
+export class CostMonitoringStack extends StageStack<'cross-cutting'> {
+  readonly alarmTopic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: CostMonitoringStackProps = {}) {
+    super(scope, id, { ...props, stage: 'cross-cutting' });
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the platform alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'tributary platform alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    // Budgets, Cost Anomaly Detection and CloudWatch publish to the encrypted topic.
+    for (const service of ['budgets.amazonaws.com', 'costalerts.amazonaws.com', 'cloudwatch.amazonaws.com']) {
+      const principal = new iam.ServicePrincipal(service);
+      this.alarmTopic.grantPublish(principal);
+      key.grant(principal, 'kms:GenerateDataKey*', 'kms:Decrypt');
+    }
+
+    const threshold = (percent: number, notificationType: 'ACTUAL' | 'FORECASTED') => ({
+      notification: {
+        comparisonOperator: 'GREATER_THAN',
+        notificationType,
+        threshold: percent,
+        thresholdType: 'PERCENTAGE',
+      },
+      subscribers: [{ subscriptionType: 'SNS', address: this.alarmTopic.topicArn }],
+    });
+    new budgets.CfnBudget(this, 'MonthlyBudget', {
+      budget: {
+        budgetName: 'tributary-monthly',
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: props.monthlyBudgetUsd ?? 50, unit: 'USD' },
+        costFilters: { TagKeyValue: ['user:tributary:stage$'] },
+      },
+      notificationsWithSubscribers: [threshold(80, 'ACTUAL'), threshold(100, 'FORECASTED')],
+    });
+
+    const monitor = new ce.CfnAnomalyMonitor(this, 'CostAnomalyMonitor', {
+      monitorName: 'tributary-services',
+      monitorType: 'DIMENSIONAL',
+      monitorDimension: 'SERVICE',
+    });
+    new ce.CfnAnomalySubscription(this, 'CostAnomalySubscription', {
+      subscriptionName: 'tributary-cost-anomalies',
+      frequency: 'IMMEDIATE',
+      monitorArnList: [monitor.attrMonitorArn],
+      subscribers: [{ type: 'SNS', address: this.alarmTopic.topicArn }],
+      thresholdExpression: JSON.stringify({
+        Dimensions: {
+          Key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE',
+          MatchOptions: ['GREATER_THAN_OR_EQUAL'],
+          Values: [String(props.anomalyThresholdUsd ?? 10)],
+        },
+      }),
+    });
+
+    this.publish(parameters['cross-cutting'].alarmTopicArn, this.alarmTopic.topicArn);
+  }
+}

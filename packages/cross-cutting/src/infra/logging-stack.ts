@@ -1,0 +1,78 @@
+// Logs for the whole platform on AWS: IoT Core's own logs turned on (warnings and errors) into an
+// encrypted log group with a retention, and an alarm when devices start failing.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as iot from 'aws-cdk-lib/aws-iot';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { acknowledge, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
+import type { CostMonitoringStack } from './cost-monitoring-stack.js';
+
+export interface LoggingStackProps extends Omit<StageStackProps, 'stage'> {
+  readonly costMonitoring: CostMonitoringStack;
+  /** @default one month */
+  readonly retention?: logs.RetentionDays;
+}
+
+/** The log group IoT Core writes to; its name is fixed by AWS. */
+export const iotLogGroupName = 'AWSIotLogsV2';
+
+export class LoggingStack extends StageStack<'cross-cutting'> {
+  constructor(scope: Construct, id: string, props: LoggingStackProps) {
+    super(scope, id, { ...props, stage: 'cross-cutting' });
+    const key = new kms.Key(this, 'LogsKey', {
+      description: 'Encrypts the platform log groups',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+    const iotLogs = new logs.LogGroup(this, 'IotLogs', {
+      logGroupName: iotLogGroupName,
+      retention: props.retention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const loggingRole = new iam.Role(this, 'IotLoggingRole', {
+      assumedBy: new iam.ServicePrincipal('iot.amazonaws.com'),
+      description: 'Lets IoT Core write its logs',
+    });
+    loggingRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [`${iotLogs.logGroupArn}`],
+      }),
+    );
+    acknowledge(loggingRole, {
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(iotLogs.node.defaultChild as logs.CfnLogGroup)}.Arn>]`,
+      reason: 'A log group ARN ends in :* (all its streams); IoT Core creates one stream per device and day.',
+    });
+    const logging = new iot.CfnLogging(this, 'IotLogging', {
+      accountId: this.account,
+      roleArn: loggingRole.roleArn,
+      defaultLogLevel: 'WARN',
+    });
+    logging.node.addDependency(iotLogs);
+
+    const errors = new logs.MetricFilter(this, 'IotErrors', {
+      logGroup: iotLogs,
+      filterPattern: logs.FilterPattern.stringValue('$.logLevel', '=', 'ERROR'),
+      metricNamespace: 'tributary',
+      metricName: 'IotErrors',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    const alarm = new cloudwatch.Alarm(this, 'IotErrorsAlarm', {
+      alarmDescription: 'IoT Core logged more than 10 errors in 5 minutes (failed connects, rule errors)',
+      metric: errors.metric({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 10,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(props.costMonitoring.alarmTopic));
+  }
+}

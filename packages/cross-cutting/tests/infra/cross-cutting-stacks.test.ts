@@ -1,0 +1,78 @@
+// The Cross-cutting stage's CloudFormation, asserted with aws-cdk-lib/assertions; cdk-nag runs on synth.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { parameters } from '@tributary/contracts';
+import { createTributaryApp } from '@tributary/contracts/cdk';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { auditChecks, defineCrossCuttingStage } from '../../src/infra/index.js';
+
+let cost: Template;
+let security: Template;
+let logging: Template;
+
+beforeAll(() => {
+  const app = createTributaryApp();
+  const stage = defineCrossCuttingStage(app, { monthlyBudgetUsd: 120 });
+  app.synth(); // throws on an unacknowledged AwsSolutions finding
+  cost = Template.fromStack(stage.costMonitoring);
+  security = Template.fromStack(stage.security);
+  logging = Template.fromStack(stage.logging);
+});
+
+describe('CostMonitoringStack', () => {
+  it('warns at 80% of the monthly budget spent and at 100% forecast, on the alarm topic', () => {
+    cost.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: Match.objectLike({ BudgetLimit: { Amount: 120, Unit: 'USD' }, TimeUnit: 'MONTHLY' }),
+      NotificationsWithSubscribers: [
+        Match.objectLike({ Notification: Match.objectLike({ Threshold: 80, NotificationType: 'ACTUAL' }) }),
+        Match.objectLike({
+          Notification: Match.objectLike({ Threshold: 100, NotificationType: 'FORECASTED' }),
+        }),
+      ],
+    });
+  });
+
+  it('watches cost anomalies per service and publishes the encrypted alarm topic', () => {
+    cost.hasResourceProperties('AWS::CE::AnomalyMonitor', {
+      MonitorType: 'DIMENSIONAL',
+      MonitorDimension: 'SERVICE',
+    });
+    cost.hasResourceProperties('AWS::CE::AnomalySubscription', { Frequency: 'IMMEDIATE' });
+    cost.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    cost.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters['cross-cutting'].alarmTopicArn.name,
+    });
+  });
+});
+
+describe('SecurityStack', () => {
+  it('turns on every Device Defender audit check it schedules weekly', () => {
+    const audit = Object.values(security.findResources('AWS::IoT::AccountAuditConfiguration'))[0] as {
+      Properties: { AuditCheckConfigurations: Record<string, { Enabled: boolean }> };
+    };
+    expect(Object.keys(audit.Properties.AuditCheckConfigurations)).toHaveLength(auditChecks.length);
+    expect(Object.values(audit.Properties.AuditCheckConfigurations).every((c) => c.Enabled)).toBe(true);
+    security.hasResourceProperties('AWS::IoT::ScheduledAudit', {
+      Frequency: 'WEEKLY',
+      TargetCheckNames: [...auditChecks],
+    });
+  });
+});
+
+describe('LoggingStack', () => {
+  it('turns IoT Core logging on into an encrypted log group with a retention', () => {
+    logging.hasResourceProperties('AWS::IoT::Logging', { DefaultLogLevel: 'WARN' });
+    logging.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: 'AWSIotLogsV2',
+      RetentionInDays: 30,
+      KmsKeyId: Match.anyValue(),
+    });
+  });
+
+  it('alarms on the alarm topic when IoT Core logs errors', () => {
+    logging.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.logLevel = "ERROR" }' });
+    logging.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [Match.anyValue()],
+      Threshold: 10,
+    });
+  });
+});

@@ -1,0 +1,77 @@
+// The Store stage's CloudFormation, asserted with aws-cdk-lib/assertions; cdk-nag runs on synth.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { columnsOf, glueTypeOf, lakeStreamParameterOf } from '@tributary/contracts';
+import { createTributaryApp } from '@tributary/contracts/cdk';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defineStoreStage, partitionQueryOf } from '../../src/infra/index.js';
+
+let lake: Template;
+
+beforeAll(() => {
+  const app = createTributaryApp();
+  const stage = defineStoreStage(app);
+  app.synth(); // throws on an unacknowledged AwsSolutions finding
+  lake = Template.fromStack(stage.dataLake);
+});
+
+describe('DataLakeStack', () => {
+  it('keeps the lake in a KMS-encrypted, versioned, private, TLS-only bucket with access logs', () => {
+    lake.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: Match.objectLike({
+        BlockPublicAcls: true,
+        RestrictPublicBuckets: true,
+      }),
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'lake/' }),
+    });
+    expect(JSON.stringify(lake.findResources('AWS::S3::BucketPolicy'))).toContain('aws:SecureTransport');
+  });
+
+  it('catalogues each lake table with exactly the contract columns and projected hive partitions', () => {
+    lake.resourceCountIs('AWS::Glue::Table', 3);
+    lake.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'telemetry',
+        StorageDescriptor: Match.objectLike({
+          Columns: columnsOf('telemetry').map((c) =>
+            Match.objectLike({ Name: c.name, Type: glueTypeOf(c.type) }),
+          ),
+        }),
+        PartitionKeys: ['year', 'month', 'day', 'hour'].map((name) => ({ Name: name, Type: 'string' })),
+        Parameters: Match.objectLike({ 'projection.enabled': 'true' }),
+      }),
+    });
+  });
+
+  it('delivers each table from the stream Transform publishes, as Parquet converted from the Glue table', () => {
+    lake.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 3);
+    lake.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'KinesisStreamAsSource',
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        Prefix:
+          'anomalies/year=!{partitionKeyFromQuery:year}/month=!{partitionKeyFromQuery:month}/day=!{partitionKeyFromQuery:day}/hour=!{partitionKeyFromQuery:hour}/',
+        DynamicPartitioningConfiguration: Match.objectLike({ Enabled: true }),
+        DataFormatConversionConfiguration: Match.objectLike({
+          Enabled: true,
+          SchemaConfiguration: Match.objectLike({ TableName: 'anomalies', DatabaseName: 'tributary_lake' }),
+        }),
+      }),
+    });
+    const parameterNames = Object.values(
+      lake.toJSON()['Parameters'] as Record<string, { Default?: string }>,
+    ).map((p) => p.Default);
+    expect(parameterNames).toEqual(expect.arrayContaining([lakeStreamParameterOf('quarantine').name]));
+  });
+
+  it('partitions on AWS by the receive time in UTC hours, as the local lake does', () => {
+    const hour = (format: string) => `((.received_at / 1000 | floor) | strftime("${format}"))`;
+    expect(partitionQueryOf('telemetry')).toBe(
+      `{year: ${hour('%Y')}, month: ${hour('%m')}, day: ${hour('%d')}, hour: ${hour('%H')}}`,
+    );
+  });
+});

@@ -1,0 +1,114 @@
+// The Enrichment Lambda on the telemetry stream: decode, validate, enrich from the IoT registry, score,
+// and put each lake table's rows on its stream. Partial batch failures, bisect on error, bounded retries
+// and record age, and a dead-letter queue for batches that still fail.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { parameters } from '@tributary/contracts';
+import {
+  acknowledge,
+  kmsGrantWildcards,
+  nagArnOf,
+  StageStack,
+  type StageStackProps,
+} from '@tributary/contracts/cdk';
+import type { AnomalyDetectionStack } from './anomaly-detection-stack.js';
+import { bundledHandlerCode } from './bundled-handler-code.js';
+import type { StreamingStack } from './streaming-stack.js';
+
+export interface EnrichmentStackProps extends Omit<StageStackProps, 'stage'> {
+  readonly streaming: StreamingStack;
+  readonly anomalyDetection: AnomalyDetectionStack;
+}
+
+export class EnrichmentStack extends StageStack<'transform'> {
+  readonly enrichment: lambda.Function;
+  readonly deadLetters: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: EnrichmentStackProps) {
+    super(scope, id, { ...props, stage: 'transform' });
+    const { streaming, anomalyDetection } = props;
+
+    const logGroup = new logs.LogGroup(this, 'EnrichmentLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.enrichment = new lambda.Function(this, 'Enrichment', {
+      code: bundledHandlerCode(new URL('../lambda/enrichment-handler.ts', import.meta.url)),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        TELEMETRY_STREAM_ARN: streaming.lakeStreams.telemetry.streamArn,
+        ANOMALIES_STREAM_ARN: streaming.lakeStreams.anomalies.streamArn,
+        QUARANTINE_STREAM_ARN: streaming.lakeStreams.quarantine.streamArn,
+        DETECTOR_STATE_TABLE: anomalyDetection.detectorState.tableName,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+
+    this.deadLetters = new sqs.Queue(this, 'EnrichmentDeadLetters', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: streaming.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(this.deadLetters, {
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the enrichment event source mapping.',
+    });
+
+    this.enrichment.addEventSource(
+      new KinesisEventSource(streaming.telemetryStream, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 500,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(6),
+        reportBatchItemFailures: true,
+        parallelizationFactor: 1,
+        onFailure: new SqsDlq(this.deadLetters),
+      }),
+    );
+    for (const stream of Object.values(streaming.lakeStreams)) stream.grantWrite(this.enrichment);
+    anomalyDetection.detectorState.grantReadWriteData(this.enrichment);
+    this.enrichment.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iot:DescribeThing'],
+        resources: [this.formatArn({ service: 'iot', resource: 'thing', resourceName: '*' })],
+      }),
+    );
+
+    this.publish(parameters.transform.enrichmentFunctionName, this.enrichment.functionName);
+
+    const role = this.enrichment.role!;
+    acknowledge(
+      role,
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The AWS-managed basic execution policy only lets the function write its own logs.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagArnOf(this, 'iot', 'thing/*')}]`,
+        reason:
+          'Enrichment describes whichever thing sent the reading; thing names are not known at deploy time.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords support no resource-level permissions.',
+      },
+      ...kmsGrantWildcards,
+    );
+  }
+}

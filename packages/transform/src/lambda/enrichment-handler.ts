@@ -1,0 +1,88 @@
+// The Enrichment Lambda: the same transformBatch the local worker runs, between a Kinesis event and the
+// lake streams. Records that fail to be written are reported as partial batch failures, so Lambda
+// retries from the first of them (with bisect-on-error and bounded retries set on the event source).
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { LakeTableName, TelemetryEnvelope } from '@tributary/contracts';
+import { DetectorStates, thingNamesIn, transformBatch, type TransformResult } from '../core/index.js';
+import { ThingContextCache } from '../local/thing-context-cache.js';
+import { IotThingRegistry, type RegisteredThing } from './iot-thing-registry.js';
+import { decodeKinesisRecord } from './kinesis-records.js';
+import { LakeStreamWriter, type LakeRowToPut } from './lake-stream-writer.js';
+
+export interface EnrichmentDependencies {
+  readonly registry: { describeThing(thingName: string): Promise<RegisteredThing | undefined> };
+  readonly writer: Pick<LakeStreamWriter, 'put'>;
+  /**
+   * Detector state of the series this container has seen. Kept in memory across warm invocations;
+   * persisting it in the AnomalyDetectionStack's table is the Transform issue's next step.
+   */
+  readonly detectors?: DetectorStates;
+}
+
+export function createEnrichmentHandler(dependencies: EnrichmentDependencies) {
+  const contexts = new ThingContextCache(dependencies.registry, 60_000);
+  const detectors = dependencies.detectors ?? new DetectorStates();
+
+  return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+    const decoded = event.Records.map(decodeKinesisRecord);
+    const rows: LakeRowToPut[] = [];
+    const sourceOfRow: string[] = [];
+    const add = (sequenceNumber: string, result: TransformResult) => {
+      const tables: [LakeTableName, readonly Record<string, unknown>[]][] = [
+        ['telemetry', result.readings],
+        ['anomalies', result.anomalies],
+        ['quarantine', result.quarantined],
+      ];
+      for (const [table, tableRows] of tables) {
+        for (const row of tableRows) {
+          rows.push({ table, row, partitionKey: String(row['thing_name'] ?? row['correlation_id']) });
+          sourceOfRow.push(sequenceNumber);
+        }
+      }
+    };
+
+    const envelopes = decoded.flatMap((d) => (d.kind === 'envelope' ? [d.envelope] : []));
+    const thingContexts = await contexts.contextsFor(thingNamesIn(envelopes));
+    for (const record of decoded) {
+      if (record.kind === 'quarantined') {
+        add(record.sequenceNumber, { readings: [], anomalies: [], quarantined: [record.record] });
+      } else {
+        add(
+          record.sequenceNumber,
+          transformBatch([record.envelope as TelemetryEnvelope], thingContexts, detectors),
+        );
+      }
+    }
+
+    const failedRows = await dependencies.writer.put(rows);
+    if (failedRows.length === 0) return { batchItemFailures: [] };
+    // Lambda checkpoints before the lowest reported sequence number and retries from it.
+    const failedSources = new Set(failedRows.map((index) => sourceOfRow[index]!));
+    const firstFailed = decoded.find((record) => failedSources.has(record.sequenceNumber))!;
+    return { batchItemFailures: [{ itemIdentifier: firstFailed.sequenceNumber }] };
+  };
+}
+
+function lakeStreamArnsFromEnvironment(): Record<LakeTableName, string> {
+  const arnOf = (variable: string): string => {
+    const value = process.env[variable];
+    if (!value) throw new Error(`The Enrichment Lambda needs ${variable}: set by EnrichmentStack`);
+    return value;
+  };
+  return {
+    telemetry: arnOf('TELEMETRY_STREAM_ARN'),
+    anomalies: arnOf('ANOMALIES_STREAM_ARN'),
+    quarantine: arnOf('QUARANTINE_STREAM_ARN'),
+  };
+}
+
+let handlerOfThisContainer: ReturnType<typeof createEnrichmentHandler> | undefined;
+
+/** The Lambda entry point (EnrichmentStack bundles this file). */
+export const handler = (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+  handlerOfThisContainer ??= createEnrichmentHandler({
+    registry: new IotThingRegistry(),
+    writer: new LakeStreamWriter(lakeStreamArnsFromEnvironment()),
+  });
+  return handlerOfThisContainer(event);
+};

@@ -1,0 +1,64 @@
+// Puts lake rows on the Kinesis stream of their table (Store delivers each stream into its lake table).
+// Reports which rows failed so the handler can fail the stream records they came from.
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { LakeTableName } from '@tributary/contracts';
+
+export interface LakeRowToPut {
+  readonly table: LakeTableName;
+  readonly row: Record<string, unknown>;
+  /** Keeps a thing's rows in order on one shard. */
+  readonly partitionKey: string;
+}
+
+/** PutRecords takes at most 500 records per call. */
+const maxRecordsPerPut = 500;
+
+export class LakeStreamWriter {
+  constructor(
+    private readonly streamArns: Readonly<Record<LakeTableName, string>>,
+    private readonly client: KinesisClient = new KinesisClient({}),
+  ) {}
+
+  /** Puts every row; returns the indices (into `rows`) of those Kinesis did not accept. */
+  async put(rows: readonly LakeRowToPut[]): Promise<number[]> {
+    const failed: number[] = [];
+    const indicesByTable = new Map<LakeTableName, number[]>();
+    rows.forEach((row, index) =>
+      indicesByTable.set(row.table, [...(indicesByTable.get(row.table) ?? []), index]),
+    );
+    for (const [table, indices] of indicesByTable) {
+      for (let start = 0; start < indices.length; start += maxRecordsPerPut) {
+        const chunk = indices.slice(start, start + maxRecordsPerPut);
+        const response = await this.putRecords(
+          table,
+          chunk.map((index) => rows[index]!),
+        );
+        if (!response) {
+          failed.push(...chunk);
+          continue;
+        }
+        response.Records?.forEach((result, position) => {
+          if (result.ErrorCode) failed.push(chunk[position]!);
+        });
+      }
+    }
+    return failed.sort((a, b) => a - b);
+  }
+
+  /** The PutRecords answer, or undefined when the call failed as a whole (every record is then failed). */
+  private async putRecords(table: LakeTableName, rows: readonly LakeRowToPut[]) {
+    try {
+      return await this.client.send(
+        new PutRecordsCommand({
+          StreamARN: this.streamArns[table],
+          Records: rows.map((row) => ({
+            Data: Buffer.from(`${JSON.stringify(row.row)}\n`),
+            PartitionKey: row.partitionKey,
+          })),
+        }),
+      );
+    } catch {
+      return undefined;
+    }
+  }
+}

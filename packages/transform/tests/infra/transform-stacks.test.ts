@@ -1,0 +1,94 @@
+// The Transform stage's CloudFormation, asserted with aws-cdk-lib/assertions; cdk-nag runs on synth.
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { lakeStreamParameterOf, parameters, telemetryRuleSql } from '@tributary/contracts';
+import { createTributaryApp } from '@tributary/contracts/cdk';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defineTransformStage } from '../../src/infra/index.js';
+
+let streaming: Template;
+let enrichment: Template;
+let anomalyDetection: Template;
+
+beforeAll(() => {
+  const app = createTributaryApp();
+  const stage = defineTransformStage(app);
+  app.synth(); // throws on an unacknowledged AwsSolutions finding
+  streaming = Template.fromStack(stage.streaming);
+  enrichment = Template.fromStack(stage.enrichment);
+  anomalyDetection = Template.fromStack(stage.anomalyDetection);
+}, 60_000);
+
+describe('StreamingStack', () => {
+  it('routes telemetry with the contract SQL, reading the topic filter Ingest publishes through SSM', () => {
+    const rule = Object.values(streaming.findResources('AWS::IoT::TopicRule'))[0] as {
+      Properties: { TopicRulePayload: { Sql: unknown; Actions: { Kinesis: { PartitionKey: string } }[] } };
+    };
+    const sql = JSON.stringify(rule.Properties.TopicRulePayload.Sql);
+    expect(sql).toContain(telemetryRuleSql('X').split("FROM '")[0]);
+    const topicFilterParameter = Object.entries(
+      streaming.toJSON()['Parameters'] as Record<string, { Default: string }>,
+    ).find(([, p]) => p.Default === parameters.ingest.telemetryTopicFilter.name);
+    expect(topicFilterParameter).toBeDefined();
+    expect(sql).toContain(topicFilterParameter![0]);
+    // One partition key per thing keeps each device's readings in order.
+    expect(rule.Properties.TopicRulePayload.Actions[0]?.Kinesis.PartitionKey).toBe('${topic(3)}');
+  });
+
+  it('sends what the rule cannot deliver to an encrypted error queue instead of dropping it', () => {
+    streaming.hasResourceProperties('AWS::IoT::TopicRule', {
+      TopicRulePayload: { ErrorAction: { Sqs: { UseBase64: true, QueueUrl: Match.anyValue() } } },
+    });
+    streaming.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('encrypts every stream with its rotating customer-managed key', () => {
+    streaming.resourceCountIs('AWS::Kinesis::Stream', 4);
+    streaming.allResourcesProperties('AWS::Kinesis::Stream', {
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: Match.anyValue() },
+    });
+    streaming.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('publishes a stream per lake table for Store', () => {
+    for (const table of ['telemetry', 'anomalies', 'quarantine'] as const) {
+      streaming.hasResourceProperties('AWS::SSM::Parameter', { Name: lakeStreamParameterOf(table).name });
+    }
+  });
+});
+
+describe('EnrichmentStack', () => {
+  it('consumes the telemetry stream with partial batch failures, bisect, bounded retries and a DLQ', () => {
+    enrichment.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 6 * 3600,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('runs the bundled handler on a current Node runtime with traces and a log retention', () => {
+    enrichment.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs24.x',
+      TracingConfig: { Mode: 'Active' },
+      Environment: { Variables: Match.objectLike({ TELEMETRY_STREAM_ARN: Match.anyValue() }) },
+    });
+    enrichment.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+});
+
+describe('AnomalyDetectionStack', () => {
+  it('keeps detector state in an encrypted table with point-in-time recovery', () => {
+    anomalyDetection.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'series', KeyType: 'HASH' }],
+      SSESpecification: Match.objectLike({ SSEEnabled: true }),
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+    anomalyDetection.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters.transform.detectorStateTableName.name,
+    });
+  });
+});

@@ -16,48 +16,7 @@ import {
 } from '@tributary/contracts';
 import { quoteIdentifier, quoteLiteral } from '../src/core/index.js';
 
-export const receivedAt = Date.UTC(2026, 10, 25, 5, 15, 30, 123);
-
-export const aReading = (overrides: Partial<EnrichedReading> = {}): EnrichedReading => ({
-  thing_name: 'pump-7',
-  metric: 'temperature',
-  value: 21.5,
-  device_time: receivedAt - 40,
-  received_at: receivedAt,
-  message_id: 'm-1',
-  correlation_id: 'c-1',
-  thing_type: 'pump',
-  site: 'plant-a',
-  anomaly_score: null,
-  ...overrides,
-});
-
-export const anAnomaly = (overrides: Partial<AnomalyEvent> = {}): AnomalyEvent => ({
-  event_id: 'e-1',
-  thing_name: 'pump-7',
-  metric: 'temperature',
-  state: 'raised',
-  score: 0.97,
-  value: 88.1,
-  device_time: receivedAt,
-  received_at: receivedAt,
-  detector: 'ewma-zscore',
-  correlation_id: 'c-1',
-  ...overrides,
-});
-
-export const aQuarantineRecord = (overrides: Partial<QuarantineRecord> = {}): QuarantineRecord => ({
-  correlation_id: 'q-1',
-  received_at: receivedAt,
-  topic: 'dt/tributary/pump-7/telemetry',
-  client_id: 'pump-7',
-  thing_name: 'pump-7',
-  stage: 'transform',
-  reason: 'INVALID_JSON',
-  detail: 'payload is not valid JSON',
-  payload_base64: Buffer.from('{"metrics":').toString('base64'),
-  ...overrides,
-});
+export { aQuarantineRecord, aReading, anAnomaly, receivedAt } from '@tributary/contracts/testing';
 
 /** A fresh directory under the OS temp dir; remove it with removeDir. */
 export const makeTempDir = (prefix: string): Promise<string> =>

@@ -7,7 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { columnsOf, duckdbTypeOf, glueTypeOf } from '@tributary/contracts';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { LakeWriter, LakeWriterError } from '../src/local/index.js';
-import { anAnomaly, aQuarantineRecord, aReading, receivedAt } from './lake-rows.fixtures.js';
+import { anAnomaly, aQuarantineRecord, aReading, receivedAt } from '@tributary/contracts/testing';
 
 let lakeDir: string;
 let writer: LakeWriter;

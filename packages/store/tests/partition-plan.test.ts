@@ -10,7 +10,7 @@ import {
   temporaryNameOf,
   validateLakeRows,
 } from '../src/index.js';
-import { anAnomaly, aQuarantineRecord, aReading, receivedAt } from './lake-rows.fixtures.js';
+import { anAnomaly, aQuarantineRecord, aReading, receivedAt } from '@tributary/contracts/testing';
 
 describe('partition plan', () => {
   it('groups rows by the hour of their receive time, not their device time', () => {
@@ -38,7 +38,11 @@ describe('partition plan', () => {
   });
 
   it('keeps the first row of each key and drops keys already written', () => {
-    const rows = [aReading({ message_id: 'a' }), aReading({ message_id: 'a', value: 2 }), aReading({ message_id: 'b' })];
+    const rows = [
+      aReading({ message_id: 'a' }),
+      aReading({ message_id: 'a', value: 2 }),
+      aReading({ message_id: 'b' }),
+    ];
     const unwritten = selectUnwrittenRows('telemetry', rows, new Set(['pump-7/b/temperature']));
     expect(unwritten.rows.map((r) => [r.message_id, r.value])).toEqual([['a', 21.5]]);
     expect(unwritten.duplicates).toBe(2);

@@ -1,14 +1,12 @@
 // Know what the platform costs before the bill: a monthly budget with early warnings, Cost Explorer's
 // anomaly detection per service, and the alarm topic every platform alarm goes to.
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { parameters } from '@tributary/contracts';
-import { StageStack, type StageStackProps } from '@tributary/contracts/cdk';
+import { rotatingKey, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
 
 export interface CostMonitoringStackProps extends Omit<StageStackProps, 'stage'> {
   /** The monthly budget in USD. @default 50 */
@@ -22,11 +20,7 @@ export class CostMonitoringStack extends StageStack<'cross-cutting'> {
 
   constructor(scope: Construct, id: string, props: CostMonitoringStackProps = {}) {
     super(scope, id, { ...props, stage: 'cross-cutting' });
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: 'Encrypts the platform alarm topic',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const key = rotatingKey(this, 'AlarmTopicKey', 'Encrypts the platform alarm topic');
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'tributary platform alarms',
       masterKey: key,

@@ -5,10 +5,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { acknowledge, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
+import { acknowledge, rotatingKey, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
 import type { CostMonitoringStack } from './cost-monitoring-stack.js';
 
 export interface LoggingStackProps extends Omit<StageStackProps, 'stage'> {
@@ -23,11 +22,7 @@ export const iotLogGroupName = 'AWSIotLogsV2';
 export class LoggingStack extends StageStack<'cross-cutting'> {
   constructor(scope: Construct, id: string, props: LoggingStackProps) {
     super(scope, id, { ...props, stage: 'cross-cutting' });
-    const key = new kms.Key(this, 'LogsKey', {
-      description: 'Encrypts the platform log groups',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const key = rotatingKey(this, 'LogsKey', 'Encrypts the platform log groups');
     key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
     const iotLogs = new logs.LogGroup(this, 'IotLogs', {
       logGroupName: iotLogGroupName,

@@ -1,13 +1,12 @@
 // SQL over the lake on AWS: an Athena workgroup whose settings users cannot override — encrypted
 // results, a bytes-scanned cutoff per query — and the named queries the local dashboard runs, as
 // prepared statements with the same SQL.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { parameters } from '@tributary/contracts';
-import { acknowledge, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
+import { accessLogsBucket, rotatingKey, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
 import { namedQueries } from '../core/named-queries.js';
 
 export interface AnalyticsStackProps extends Omit<StageStackProps, 'stage'> {
@@ -22,23 +21,8 @@ export class AnalyticsStack extends StageStack<'insights'> {
 
   constructor(scope: Construct, id: string, props: AnalyticsStackProps = {}) {
     super(scope, id, { ...props, stage: 'insights' });
-    const key = new kms.Key(this, 'ResultsKey', {
-      description: 'Encrypts Athena query results',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-    });
-    acknowledge(accessLogs, {
-      id: 'AwsSolutions-S1',
-      reason:
-        'This is the access-log bucket of the query results bucket; logging its own access would recurse.',
-    });
+    const key = rotatingKey(this, 'ResultsKey', 'Encrypts Athena query results');
+    const accessLogs = accessLogsBucket(this, 'AccessLogs', 'query results bucket');
     const results = new s3.Bucket(this, 'QueryResults', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,

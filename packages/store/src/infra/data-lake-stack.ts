@@ -17,7 +17,14 @@ import {
   partitionKeys,
   type LakeTableName,
 } from '@tributary/contracts';
-import { acknowledge, kmsGrantWildcards, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
+import {
+  accessLogsBucket,
+  acknowledge,
+  kmsGrantWildcards,
+  rotatingKey,
+  StageStack,
+  type StageStackProps,
+} from '@tributary/contracts/cdk';
 
 export const glueDatabaseName = 'tributary_lake';
 
@@ -28,23 +35,8 @@ export class DataLakeStack extends StageStack<'store'> {
   constructor(scope: Construct, id: string, props: Omit<StageStackProps, 'stage'> = {}) {
     super(scope, id, { ...props, stage: 'store' });
 
-    this.key = new kms.Key(this, 'LakeKey', {
-      description: 'Encrypts the lake',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledge(accessLogs, {
-      id: 'AwsSolutions-S1',
-      reason: 'This is the access-log bucket of the lake; logging its own access would recurse.',
-    });
+    this.key = rotatingKey(this, 'LakeKey', 'Encrypts the lake');
+    const accessLogs = accessLogsBucket(this, 'AccessLogs', 'lake bucket');
     this.bucket = new s3.Bucket(this, 'Lake', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.key,

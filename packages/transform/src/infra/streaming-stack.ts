@@ -1,6 +1,6 @@
 // The Transform stage's streams: the telemetry stream the IoT topic rule feeds — the rule belongs here,
 // reading the topic filter Ingest publishes — and one stream per lake table, which Store delivers.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -14,7 +14,13 @@ import {
   telemetryRuleSql,
   type LakeTableName,
 } from '@tributary/contracts';
-import { acknowledge, kmsGrantWildcards, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
+import {
+  acknowledge,
+  kmsGrantWildcards,
+  rotatingKey,
+  StageStack,
+  type StageStackProps,
+} from '@tributary/contracts/cdk';
 
 export interface StreamingStackProps extends Omit<StageStackProps, 'stage'> {
   /** Kinesis capacity mode: on-demand scales by itself; provisioned is cheaper for a steady small fleet. */
@@ -34,11 +40,7 @@ export class StreamingStack extends StageStack<'transform'> {
     const streamMode = props.streamMode ?? kinesis.StreamMode.ON_DEMAND;
     const shardCount = streamMode === kinesis.StreamMode.PROVISIONED ? (props.shardCount ?? 1) : undefined;
 
-    this.key = new kms.Key(this, 'StreamKey', {
-      description: 'Encrypts the Transform stage streams and queues',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key = rotatingKey(this, 'StreamKey', 'Encrypts the Transform stage streams and queues');
     const stream = (name: string) => {
       const created = new kinesis.Stream(this, name, {
         encryption: kinesis.StreamEncryption.KMS,

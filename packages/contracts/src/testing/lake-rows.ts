@@ -1,5 +1,8 @@
-// Rows that satisfy the lake contracts, with the fields a test cares about overridden.
-import type { AnomalyEvent, EnrichedReading, QuarantineRecord } from '@tributary/contracts';
+// Test fixtures: rows that satisfy the lake contracts, with the fields a test cares about overridden.
+// For tests only (`@tributary/contracts/testing`); nothing at runtime imports it.
+import type { AnomalyEvent } from '../anomaly-event.js';
+import type { EnrichedReading } from '../enriched-reading.js';
+import type { QuarantineRecord } from '../quarantine.js';
 
 export const receivedAt = Date.UTC(2026, 10, 25, 5, 15, 30, 123);
 

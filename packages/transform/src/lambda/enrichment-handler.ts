@@ -2,7 +2,7 @@
 // lake streams. Records that fail to be written are reported as partial batch failures, so Lambda
 // retries from the first of them (with bisect-on-error and bounded retries set on the event source).
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import type { LakeTableName, TelemetryEnvelope } from '@tributary/contracts';
+import { createLogger, type LakeTableName, type TelemetryEnvelope } from '@tributary/contracts';
 import { DetectorStates, thingNamesIn, transformBatch, type TransformResult } from '../core/index.js';
 import { ThingContextCache } from '../local/thing-context-cache.js';
 import { IotThingRegistry, type RegisteredThing } from './iot-thing-registry.js';
@@ -82,7 +82,11 @@ let handlerOfThisContainer: ReturnType<typeof createEnrichmentHandler> | undefin
 export const handler = (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
   handlerOfThisContainer ??= createEnrichmentHandler({
     registry: new IotThingRegistry(),
-    writer: new LakeStreamWriter(lakeStreamArnsFromEnvironment()),
+    writer: new LakeStreamWriter(
+      lakeStreamArnsFromEnvironment(),
+      undefined,
+      createLogger({ service: 'tributary-enrichment', write: (line) => console.log(line) }),
+    ),
   });
   return handlerOfThisContainer(event);
 };

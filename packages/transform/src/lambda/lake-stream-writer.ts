@@ -1,7 +1,7 @@
 // Puts lake rows on the Kinesis stream of their table (Store delivers each stream into its lake table).
 // Reports which rows failed so the handler can fail the stream records they came from.
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import type { LakeTableName } from '@tributary/contracts';
+import { silentLogger, type LakeTableName, type Logger } from '@tributary/contracts';
 
 export interface LakeRowToPut {
   readonly table: LakeTableName;
@@ -17,6 +17,7 @@ export class LakeStreamWriter {
   constructor(
     private readonly streamArns: Readonly<Record<LakeTableName, string>>,
     private readonly client: KinesisClient = new KinesisClient({}),
+    private readonly logger: Logger = silentLogger,
   ) {}
 
   /** Puts every row; returns the indices (into `rows`) of those Kinesis did not accept. */
@@ -40,6 +41,14 @@ export class LakeStreamWriter {
         response.Records?.forEach((result, position) => {
           if (result.ErrorCode) failed.push(chunk[position]!);
         });
+        if (response.FailedRecordCount) {
+          this.logger.warn('Kinesis refused some lake rows; their stream records will be retried', {
+            table,
+            refused: response.FailedRecordCount,
+            of: chunk.length,
+            firstError: response.Records?.find((r) => r.ErrorCode)?.ErrorCode,
+          });
+        }
       }
     }
     return failed.sort((a, b) => a - b);
@@ -57,7 +66,8 @@ export class LakeStreamWriter {
           })),
         }),
       );
-    } catch {
+    } catch (error) {
+      this.logger.error('PutRecords failed; the batch will be retried', { table, rows: rows.length, error });
       return undefined;
     }
   }

@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { sharedVitestConfig } from '../../vitest.shared.js';
+import { sharedVitestConfig } from '../../tools/scripts/vitest.shared.js';
 
 export default defineConfig(sharedVitestConfig);

@@ -27,8 +27,11 @@ Usage:
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `pnpm start -- --http-port 8181` hands the script a leading `--`; after it parseArgs would take every
+  // option for a positional and the options would be ignored.
+  const args = rest[0] === '--' ? rest.slice(1) : rest;
   const { values, positionals } = parseArgs({
-    args: rest,
+    args,
     allowPositionals: true,
     options: {
       'data-dir': { type: 'string' },
@@ -44,6 +47,10 @@ async function main(argv: string[]): Promise<number> {
       labels: { type: 'string' },
     },
   });
+  if (command !== 'query' && positionals.length > 0) {
+    process.stderr.write(`tributary ${command ?? ''} takes no argument "${positionals[0]}".\n\n${usage}`);
+    return 2;
+  }
   switch (command) {
     case 'start':
       return runStartCommand({

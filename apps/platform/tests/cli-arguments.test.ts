@@ -1,0 +1,40 @@
+// The CLI's arguments as a user types them, through `pnpm <script> -- …` or directly.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './platform-process.js';
+
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tributary-cli-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+describe('tributary arguments', () => {
+  it('takes options after the `--` that `pnpm <script> --` passes on', async () => {
+    const { stdout } = await runCli([
+      'query',
+      '--',
+      'SELECT 41 + 1 AS answer',
+      '--data-dir',
+      dataDir,
+      '--format',
+      'json',
+    ]);
+    expect(JSON.parse(stdout)).toEqual([{ answer: 42 }]);
+  });
+
+  it('refuses a stray argument instead of ignoring it', async () => {
+    await expect(runCli(['start', 'now', '--data-dir', dataDir])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('takes no argument "now"'),
+    });
+  });
+
+  it('refuses an unknown option, naming it', async () => {
+    await expect(runCli(['start', '--http-prot', '8181'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('--http-prot'),
+    });
+  });
+});

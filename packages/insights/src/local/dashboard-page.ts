@@ -14,6 +14,7 @@ const styles = `
   main { display: grid; grid-template-columns: repeat(auto-fit, minmax(32rem, 1fr)); gap: 1rem; }
   section { background: #fff; border: 1px solid #d8dee8; border-radius: 6px; padding: .75rem; overflow: auto; max-height: 28rem; }
   section.wide { grid-column: 1 / -1; max-height: none; }
+  section.wide.live { max-height: 24rem; }
   table { border-collapse: collapse; width: 100%; font-size: .85rem; }
   th, td { text-align: left; padding: .2rem .5rem; border-bottom: 1px solid #eef1f5; white-space: nowrap; }
   th { position: sticky; top: 0; background: #fff; font-family: ui-monospace, monospace; font-weight: 600; }
@@ -61,11 +62,11 @@ export const dashboardPage = `<!doctype html>
 <body>
 <header><h1>Tributary</h1><span id="connection">connecting…</span><span id="dropped" class="warn"></span></header>
 <main>
-<section class="wide"><h2>Live readings</h2>${table('readings')}</section>
 <section><h2>Devices — latest values</h2>
 <table id="devices"><thead><tr><th>device</th><th>thing type</th><th>site</th><th>metrics</th><th>last seen</th></tr></thead><tbody></tbody></table>
 </section>
 <section><h2>Platform status</h2><dl id="status"></dl></section>
+<section class="wide live"><h2>Live readings</h2>${table('readings')}</section>
 <section><h2>Recent anomalies</h2>${table('anomalies')}</section>
 <section><h2>Recent quarantine</h2>${table('quarantine')}</section>
 <section class="wide"><h2>SQL over the lake</h2>

@@ -12,3 +12,4 @@ export * from './lake.js';
 export * from './lake-catalog.js';
 export * from './ssm.js';
 export * from './logger.js';
+export * from './iot-policy-audit.js';

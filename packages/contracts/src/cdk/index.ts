@@ -2,3 +2,4 @@
 export * from './stage-stack.js';
 export * from './tributary-app.js';
 export * from './secure-defaults.js';
+export * from './iot-policy-checks.js';

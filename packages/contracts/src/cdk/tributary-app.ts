@@ -1,8 +1,9 @@
-// The CDK app every stage and apps/cdk synthesize: cdk-nag's AwsSolutions pack runs on every synth, and
-// every acknowledged finding carries the reason it is acceptable.
+// The CDK app every stage and apps/cdk synthesize: cdk-nag's AwsSolutions pack and our IoT policy pack run
+// on every synth, and every acknowledged finding carries the reason it is acceptable.
 import { App, Token, Validations, type AppProps, type Environment, type Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { IotPolicyChecks } from './iot-policy-checks.js';
 
 export function createTributaryApp(props: AppProps = {}): App {
   const app = new App({
@@ -10,7 +11,7 @@ export function createTributaryApp(props: AppProps = {}): App {
     // Cross-stack references within a stage keep protecting their producer (CDK's current default).
     context: { '@aws-cdk/core:defaultCrossStackReferences': 'strong', ...props.context },
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new IotPolicyChecks(app));
   return app;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `tributary` command line: start the local platform, query the lake, run the anomaly detector over NAB.
 import { parseArgs } from 'node:util';
+import { runCostCommand } from './cost-command.js';
 import { runNabCommand } from './nab-command.js';
 import { runQueryCommand } from './query-command.js';
 import { runStartCommand } from './start-command.js';
@@ -22,6 +23,8 @@ Usage:
                                        writing OUT/<category>/<file>.csv (timestamp,value,anomaly_score)
       --score                          also print the NAB score under each cost profile
       --labels DIR                     the corpus root holding labels/ and profiles.json (default: DIR/..)
+  tributary cost --devices N --interval S --payload BYTES [--batch K] [--metrics M] [--basic-ingest]
+                                       the monthly AWS bill of a fleet, and what batching and Basic Ingest save
   tributary help                       this text
 `;
 
@@ -45,6 +48,11 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       score: { type: 'boolean' },
       labels: { type: 'string' },
+      interval: { type: 'string' },
+      payload: { type: 'string' },
+      batch: { type: 'string' },
+      metrics: { type: 'string' },
+      'basic-ingest': { type: 'boolean' },
     },
   });
   if (command !== 'query' && positionals.length > 0) {
@@ -69,6 +77,15 @@ async function main(argv: string[]): Promise<number> {
         out: values.out,
         labels: values.labels,
         score: values.score ? 'true' : undefined,
+      });
+    case 'cost':
+      return runCostCommand({
+        devices: values.devices,
+        interval: values.interval,
+        payload: values.payload,
+        batch: values.batch,
+        metrics: values.metrics,
+        'basic-ingest': values['basic-ingest'] ? 'true' : undefined,
       });
     case undefined:
     case 'help':

@@ -23,10 +23,14 @@ function explainStartFailure(error: unknown, config: PlatformConfig): unknown {
   const { code, port } = error as { code?: string; port?: number };
   if (code === 'EADDRINUSE') {
     const option = port === config.mqttPort ? '--mqtt-port' : '--http-port';
-    return new Error(`Port ${port} on ${config.host} is already in use (another tributary?): stop it or pass ${option} <free port>`);
+    return new Error(
+      `Port ${port} on ${config.host} is already in use (another tributary?): stop it or pass ${option} <free port>`,
+    );
   }
   if (code === 'EACCES' || code === 'EROFS') {
-    return new Error(`Cannot write the data directory ${config.dataDir}: pass --data-dir <writable directory>`);
+    return new Error(
+      `Cannot write the data directory ${config.dataDir}: pass --data-dir <writable directory>`,
+    );
   }
   return error;
 }

@@ -1,0 +1,3 @@
+// The Cross-cutting stage's pure core: the AWS cost model.
+export * from './aws-prices.js';
+export * from './cost-projection.js';

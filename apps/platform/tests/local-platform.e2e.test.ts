@@ -139,6 +139,18 @@ describe('the local platform, end to end', () => {
     },
   );
 
+  it('traces a message by its correlation id, from receipt to the lake', async () => {
+    const [row] = await sql<{ correlation_id: string }>(
+      "SELECT correlation_id FROM telemetry WHERE thing_name = 'e2e-mqttjs'",
+    );
+    const { stdout } = await runCli(['trace', String(row?.correlation_id), '--data-dir', dataDir]);
+    expect(stdout).toMatch(/ingest\s+received .* from thing e2e-mqttjs/);
+    expect(stdout).toMatch(/store\s+telemetry temperature = 42\.5/);
+    await expect(runCli(['trace', 'no-such-id', '--data-dir', dataDir])).rejects.toMatchObject({
+      stderr: expect.stringContaining('No row in the lake carries correlation id no-such-id'),
+    });
+  });
+
   it('answers `tributary query` from the command line, as a table and as JSON', async () => {
     const table = await runCli([
       'query',

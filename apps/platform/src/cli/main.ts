@@ -5,6 +5,7 @@ import { runCostCommand } from './cost-command.js';
 import { runNabCommand } from './nab-command.js';
 import { runQueryCommand } from './query-command.js';
 import { runStartCommand } from './start-command.js';
+import { runTraceCommand } from './trace-command.js';
 
 const usage = `tributary — the AWS IoT data path on this machine
 
@@ -23,6 +24,8 @@ Usage:
                                        writing OUT/<category>/<file>.csv (timestamp,value,anomaly_score)
       --score                          also print the NAB score under each cost profile
       --labels DIR                     the corpus root holding labels/ and profiles.json (default: DIR/..)
+  tributary trace <correlation-id>     where one message went: received, quarantined or enriched, scored, stored
+      --data-dir DIR                   (default: ./.tributary)
   tributary cost --devices N --interval S --payload BYTES [--batch K] [--metrics M] [--basic-ingest]
                                        the monthly AWS bill of a fleet, and what batching and Basic Ingest save
   tributary help                       this text
@@ -55,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
       'basic-ingest': { type: 'boolean' },
     },
   });
-  if (command !== 'query' && positionals.length > 0) {
+  if (command !== 'query' && command !== 'trace' && positionals.length > 0) {
     process.stderr.write(`tributary ${command ?? ''} takes no argument "${positionals[0]}".\n\n${usage}`);
     return 2;
   }
@@ -78,6 +81,8 @@ async function main(argv: string[]): Promise<number> {
         labels: values.labels,
         score: values.score ? 'true' : undefined,
       });
+    case 'trace':
+      return runTraceCommand(positionals.join(' '), { dataDir: values['data-dir'] });
     case 'cost':
       return runCostCommand({
         devices: values.devices,

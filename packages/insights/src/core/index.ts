@@ -3,3 +3,4 @@ export * from './query-error.js';
 export * from './query-result.js';
 export * from './lake-views.js';
 export * from './named-queries.js';
+export * from './message-trace.js';

@@ -1,0 +1,35 @@
+// `tributary trace <correlation-id>`: where one message went — received, quarantined or enriched,
+// scored, stored — from the rows it left in the lake.
+import { assembleTrace, traceQueries, type TraceTable } from '@tributary/insights';
+import { LakeQueryService, type QueryResult } from '@tributary/insights/local';
+import { lakeDirOf, parseConfig } from '../config.js';
+
+export async function runTraceCommand(correlationId: string, options: { dataDir?: string }): Promise<number> {
+  if (correlationId.trim() === '') {
+    process.stderr.write(
+      'Give the correlation id of a message: tributary trace <id>\n' +
+        '(find one with: tributary query "SELECT correlation_id FROM telemetry LIMIT 1")\n',
+    );
+    return 2;
+  }
+  const config = parseConfig(options.dataDir ? { dataDir: options.dataDir } : {});
+  const service = await LakeQueryService.open({ lakeDir: lakeDirOf(config) });
+  try {
+    const results = {} as Record<TraceTable, QueryResult>;
+    for (const table of Object.keys(traceQueries) as TraceTable[]) {
+      results[table] = await service.query(traceQueries[table], [correlationId]);
+    }
+    const trace = assembleTrace(correlationId, results);
+    if (!trace.found) {
+      process.stderr.write(
+        `No row in the lake carries correlation id ${correlationId}: it was never received, or is not written yet ` +
+          '(the lake flushes every 0.5 s).\n',
+      );
+      return 1;
+    }
+    process.stdout.write(`message ${correlationId}\n${trace.steps.map((s) => `  ${s}`).join('\n')}\n`);
+    return 0;
+  } finally {
+    await service.close();
+  }
+}

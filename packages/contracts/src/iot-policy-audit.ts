@@ -95,3 +95,14 @@ export function auditIotPolicy(
   }
   return findings;
 }
+
+/** Renders CloudFormation intrinsics as text (Fn::Join concatenated, Ref as <Name>) so ARNs can be audited. */
+export function flattenIntrinsics(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(flattenIntrinsics);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const join = record['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map(flattenIntrinsics).join(join[0]);
+  if ('Ref' in record) return `<${String(record['Ref'])}>`;
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, flattenIntrinsics(v)]));
+}

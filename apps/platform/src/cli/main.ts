@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `tributary` command line: start the local platform, query the lake, run the anomaly detector over NAB.
 import { parseArgs } from 'node:util';
+import { runAuditCommand } from './audit-command.js';
 import { runCostCommand } from './cost-command.js';
 import { runNabCommand } from './nab-command.js';
 import { runQueryCommand } from './query-command.js';
@@ -28,6 +29,7 @@ Usage:
       --data-dir DIR                   (default: ./.tributary)
   tributary cost --devices N --interval S --payload BYTES [--batch K] [--metrics M] [--basic-ingest]
                                        the monthly AWS bill of a fleet, and what batching and Basic Ingest save
+  tributary audit [--templates DIR]    IoT policy and encryption checks over synthesized templates (exit 1 on findings)
   tributary help                       this text
 `;
 
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
       batch: { type: 'string' },
       metrics: { type: 'string' },
       'basic-ingest': { type: 'boolean' },
+      templates: { type: 'string' },
     },
   });
   if (command !== 'query' && command !== 'trace' && positionals.length > 0) {
@@ -83,6 +86,8 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'trace':
       return runTraceCommand(positionals.join(' '), { dataDir: values['data-dir'] });
+    case 'audit':
+      return runAuditCommand({ templates: values.templates });
     case 'cost':
       return runCostCommand({
         devices: values.devices,

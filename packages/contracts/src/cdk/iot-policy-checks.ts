@@ -4,7 +4,7 @@ import { CfnResource, Stack } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iot';
 import { NagMessageLevel, NagPack, NagRuleCompliance, type NagPackProps, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { auditIotPolicy, type IotPolicyFindingId } from '../iot-policy-audit.js';
+import { auditIotPolicy, flattenIntrinsics, type IotPolicyFindingId } from '../iot-policy-audit.js';
 
 const rules: Record<IotPolicyFindingId, { readonly info: string; readonly explanation: string }> = {
   WildcardAction: {
@@ -30,17 +30,6 @@ const rules: Record<IotPolicyFindingId, { readonly info: string; readonly explan
     explanation: 'The Deny blocks nothing the author meant; use the policy wildcard * instead.',
   },
 };
-
-/** Renders intrinsic functions as text (Fn::Join concatenated, Ref as <Name>) so ARNs can be audited. */
-function flattenIntrinsics(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(flattenIntrinsics);
-  if (value === null || typeof value !== 'object') return value;
-  const record = value as Record<string, unknown>;
-  const join = record['Fn::Join'] as [string, unknown[]] | undefined;
-  if (join) return join[1].map(flattenIntrinsics).join(join[0]);
-  if ('Ref' in record) return `<${String(record['Ref'])}>`;
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, flattenIntrinsics(v)]));
-}
 
 export class IotPolicyChecks extends NagPack {
   readonly name = 'TributaryIoT';

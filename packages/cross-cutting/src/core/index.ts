@@ -1,3 +1,4 @@
 // The Cross-cutting stage's pure core: the AWS cost model.
 export * from './aws-prices.js';
 export * from './cost-projection.js';
+export * from './template-audit.js';

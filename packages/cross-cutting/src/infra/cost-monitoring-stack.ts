@@ -5,15 +5,17 @@ import * as ce from 'aws-cdk-lib/aws-ce';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { parameters } from '@tributary/contracts';
+import { parameters, stages, type Stage } from '@tributary/contracts';
 import { rotatingKey, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
 
 export interface CostMonitoringStackProps extends Omit<StageStackProps, 'stage'> {
-  /** The monthly budget in USD. @default 50 */
-  readonly monthlyBudgetUsd?: number;
+  /** Each stage's monthly budget in USD. @default 20 for every stage */
+  readonly monthlyBudgetUsdPerStage?: Partial<Record<Stage, number>>;
   /** Cost anomalies above this many USD are reported. @default 10 */
   readonly anomalyThresholdUsd?: number;
 }
+
+const defaultMonthlyBudgetUsd = 20;
 
 export class CostMonitoringStack extends StageStack<'cross-cutting'> {
   readonly alarmTopic: sns.Topic;
@@ -42,16 +44,23 @@ export class CostMonitoringStack extends StageStack<'cross-cutting'> {
       },
       subscribers: [{ subscriptionType: 'SNS', address: this.alarmTopic.topicArn }],
     });
-    new budgets.CfnBudget(this, 'MonthlyBudget', {
-      budget: {
-        budgetName: 'tributary-monthly',
-        budgetType: 'COST',
-        timeUnit: 'MONTHLY',
-        budgetLimit: { amount: props.monthlyBudgetUsd ?? 50, unit: 'USD' },
-        costFilters: { TagKeyValue: ['user:tributary:stage$'] },
-      },
-      notificationsWithSubscribers: [threshold(80, 'ACTUAL'), threshold(100, 'FORECASTED')],
-    });
+    // One budget per stage, by the `tributary:stage` tag every StageStack puts on its resources (activate
+    // it once as a cost allocation tag in the Billing console: CloudFormation cannot).
+    for (const stage of stages) {
+      new budgets.CfnBudget(this, `Budget-${stage}`, {
+        budget: {
+          budgetName: `tributary-${stage}-monthly`,
+          budgetType: 'COST',
+          timeUnit: 'MONTHLY',
+          budgetLimit: {
+            amount: props.monthlyBudgetUsdPerStage?.[stage] ?? defaultMonthlyBudgetUsd,
+            unit: 'USD',
+          },
+          costFilters: { TagKeyValue: [`user:tributary:stage$${stage}`] },
+        },
+        notificationsWithSubscribers: [threshold(80, 'ACTUAL'), threshold(100, 'FORECASTED')],
+      });
+    }
 
     const monitor = new ce.CfnAnomalyMonitor(this, 'CostAnomalyMonitor', {
       monitorName: 'tributary-services',

@@ -11,7 +11,7 @@ let logging: Template;
 
 beforeAll(() => {
   const app = createTributaryApp();
-  const stage = defineCrossCuttingStage(app, { monthlyBudgetUsd: 120 });
+  const stage = defineCrossCuttingStage(app, { monthlyBudgetUsdPerStage: { transform: 120 } });
   app.synth(); // throws on an unacknowledged AwsSolutions finding
   cost = Template.fromStack(stage.costMonitoring);
   security = Template.fromStack(stage.security);
@@ -19,9 +19,20 @@ beforeAll(() => {
 });
 
 describe('CostMonitoringStack', () => {
-  it('warns at 80% of the monthly budget spent and at 100% forecast, on the alarm topic', () => {
+  it('budgets each stage by its tag, warning at 80% spent and 100% forecast on the alarm topic', () => {
+    cost.resourceCountIs('AWS::Budgets::Budget', 5);
     cost.hasResourceProperties('AWS::Budgets::Budget', {
-      Budget: Match.objectLike({ BudgetLimit: { Amount: 120, Unit: 'USD' }, TimeUnit: 'MONTHLY' }),
+      Budget: Match.objectLike({
+        BudgetLimit: { Amount: 20, Unit: 'USD' },
+        CostFilters: { TagKeyValue: ['user:tributary:stage$ingest'] },
+      }),
+    });
+    cost.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: Match.objectLike({
+        BudgetLimit: { Amount: 120, Unit: 'USD' },
+        TimeUnit: 'MONTHLY',
+        CostFilters: { TagKeyValue: ['user:tributary:stage$transform'] },
+      }),
       NotificationsWithSubscribers: [
         Match.objectLike({ Notification: Match.objectLike({ Threshold: 80, NotificationType: 'ACTUAL' }) }),
         Match.objectLike({

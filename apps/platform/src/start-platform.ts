@@ -2,6 +2,7 @@
 // data path — broker → rules → stream → transform → lake and live feed → SQL and dashboard.
 import { mkdir } from 'node:fs/promises';
 import { createLogger, type Logger, type QuarantineRecord } from '@tributary/contracts';
+import { CostMeter } from '@tributary/cross-cutting';
 import type { RuleErrorRecord } from '@tributary/ingest';
 import {
   LocalRegistry,
@@ -51,8 +52,10 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     const registry = await LocalRegistry.open(registryPathOf(config));
     stopsInOrder.push(() => registry.close());
 
+    // What AWS would bill for this traffic on the deployed design, shown live on the dashboard.
+    const meter = new CostMeter();
     const stream = new LocalTelemetryStream({ logger: log.child({ component: 'stream' }) });
-    const sink = { write: async (result: TransformResult) => deliver(result, lake, liveFeed) };
+    const sink = { write: async (result: TransformResult) => deliver(result, lake, liveFeed, meter) };
     startTransformWorker({ stream, contexts: new ThingContextCache(registry), sink, logger: log });
     stopsInOrder.push(() => stream.stop());
 
@@ -61,17 +64,32 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       port: config.httpPort,
       queryService: queries,
       liveFeed,
-      status: () => ({ streamDepth: stream.depth, processed: stream.processed, lake: lake.stats }),
+      status: () => ({
+        streamDepth: stream.depth,
+        processed: stream.processed,
+        lake: lake.stats,
+        awsCostSoFar: meter.readings,
+      }),
     });
     stopsInOrder.push(() => dashboard.close());
 
     const rules = new LocalRulesEngine({ logger: log.child({ component: 'rules' }) });
-    rules.addRule(telemetryRule(stream, async (error) => sink.write(quarantineOf(error))));
+    const meteredStream = {
+      put: (envelope: Parameters<LocalTelemetryStream['put']>[0]) => {
+        meter.kinesisRecord(Buffer.byteLength(JSON.stringify(envelope)));
+        return stream.put(envelope);
+      },
+    };
+    rules.addRule(telemetryRule(meteredStream, async (error) => sink.write(quarantineOf(error))));
     const broker = await startBroker({
       host: config.host,
       port: config.mqttPort,
       logger: log.child({ component: 'broker' }),
-      beforeAcknowledge: (packet, clientId) => rules.evaluate(packet.topic, toBuffer(packet.payload), clientId),
+      beforeAcknowledge: async (packet, clientId) => {
+        const payload = toBuffer(packet.payload);
+        meter.mqttPublish(packet.topic, payload.length);
+        meter.rules(await rules.evaluate(packet.topic, payload, clientId));
+      },
     });
     stopsInOrder.push(() => broker.close());
 
@@ -94,10 +112,21 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
   }
 }
 
-async function deliver(result: TransformResult, lake: LakeWriter, liveFeed: LiveFeed): Promise<void> {
+async function deliver(
+  result: TransformResult,
+  lake: LakeWriter,
+  liveFeed: LiveFeed,
+  meter: CostMeter,
+): Promise<void> {
   lake.append('telemetry', result.readings);
   lake.append('anomalies', result.anomalies);
   lake.append('quarantine', result.quarantined);
+  // On AWS each lake row is a Kinesis record on its table's stream and a Firehose record.
+  for (const row of [...result.readings, ...result.anomalies, ...result.quarantined]) {
+    const rowBytes = Buffer.byteLength(JSON.stringify(row)) + 1;
+    meter.kinesisRecord(rowBytes);
+    meter.firehoseRecord(rowBytes);
+  }
   for (const reading of result.readings) liveFeed.publish({ type: 'reading', reading });
   for (const event of result.anomalies) liveFeed.publish({ type: 'anomaly', event });
   for (const record of result.quarantined) liveFeed.publish({ type: 'quarantine', record });

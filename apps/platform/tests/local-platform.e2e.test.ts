@@ -151,6 +151,32 @@ describe('the local platform, end to end', () => {
     });
   });
 
+  it('meters what AWS would bill for the traffic, on the status endpoint', async () => {
+    type Meter = {
+      iotMessages: number;
+      rulesTriggered: number;
+      firehoseRecords: number;
+      estimatedUsd: number;
+    };
+    const meterNow = async () =>
+      ((await (await fetch(`${platform.dashboardUrl}/api/status`)).json()) as { awsCostSoFar: Meter })
+        .awsCostSoFar;
+    const before = await meterNow();
+    const client = await mqtt.connectAsync(platform.mqttUrl, { clientId: 'e2e-meter' });
+    for (let i = 0; i < 3; i += 1) {
+      await client.publishAsync(
+        'dt/tributary/e2e-meter/telemetry',
+        `{"messageId":"m${i}","metrics":{"t":${i}}}`,
+        { qos: 1 },
+      );
+    }
+    await client.endAsync();
+    const after = await meterNow();
+    expect(after.iotMessages - before.iotMessages).toBeGreaterThanOrEqual(3);
+    expect(after.rulesTriggered - before.rulesTriggered).toBeGreaterThanOrEqual(3);
+    expect(after.estimatedUsd).toBeGreaterThan(before.estimatedUsd);
+  });
+
   it('answers `tributary query` from the command line, as a table and as JSON', async () => {
     const table = await runCli([
       'query',

@@ -2,6 +2,7 @@
 // metering rules (../shared/reference/aws-quotas-and-prices.md): IoT messages in 5 KB units, Kinesis
 // PUT payload units of 25 KB, Firehose ingestion rounded up to 5 KB per record. Pure arithmetic.
 import { awsPrices, type PriceName } from './aws-prices.js';
+import { firehoseBilledBytes, iotMessageUnits, kinesisPutUnits } from './metering.js';
 
 export interface FleetScenario {
   readonly devices: number;
@@ -61,7 +62,7 @@ export function projectMonthlyCost(input: FleetScenario): CostProjection {
   const readings = (devices * secondsPerMonth) / intervalSeconds;
   const messages = readings / readingsPerMessage;
   const messageBytes = payloadBytes * readingsPerMessage;
-  const iotUnitsPerMessage = Math.ceil((messageBytes + topicBytes) / (5 * kib));
+  const iotUnitsPerMessage = iotMessageUnits(topicBytes, messageBytes);
   const rows = readings * metricsPerReading;
 
   const recordBytes = Math.ceil((messageBytes * 4) / 3) + envelopeOverheadBytes;
@@ -72,10 +73,10 @@ export function projectMonthlyCost(input: FleetScenario): CostProjection {
     Math.ceil((recordsPerSecond * recordBytes) / (1024 * kib)),
   );
   const lakeShards = Math.max(1, Math.ceil(rows / secondsPerMonth / 1000));
-  const telemetryPutUnits = messages * Math.ceil(recordBytes / (25 * kib));
-  const lakePutUnits = rows * Math.ceil(rowJsonBytes / (25 * kib));
+  const telemetryPutUnits = messages * kinesisPutUnits(recordBytes);
+  const lakePutUnits = rows * kinesisPutUnits(rowJsonBytes);
   const invocations = shards * secondsPerMonth;
-  const firehoseBilledGb = (rows * Math.ceil(rowJsonBytes / (5 * kib)) * 5 * kib) / gib;
+  const firehoseBilledGb = (rows * firehoseBilledBytes(rowJsonBytes)) / gib;
   const firehoseActualGb = (rows * rowJsonBytes) / gib;
   const parquetGb = (rows * rowParquetBytes) / gib;
 

@@ -2,3 +2,5 @@
 export * from './aws-prices.js';
 export * from './cost-projection.js';
 export * from './template-audit.js';
+export * from './metering.js';
+export * from './cost-meter.js';

@@ -13,7 +13,7 @@ export interface BrokerOptions {
   readonly port?: number;
   readonly logger: Logger;
   /** Runs for every client publish before it is acknowledged and routed. */
-  readonly beforeAcknowledge?: (packet: PublishPacket, clientId: string) => Promise<void>;
+  readonly beforeAcknowledge?: (packet: PublishPacket, clientId: string) => Promise<unknown>;
 }
 
 export interface LocalBroker {

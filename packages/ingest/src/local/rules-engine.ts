@@ -24,10 +24,14 @@ export class LocalRulesEngine {
     this.rules.push(compileRule(rule));
   }
 
-  /** Evaluates every matching rule for one publish; resolves when every action has finished. */
-  async evaluate(topic: string, payload: Buffer, clientId: string): Promise<void> {
+  /**
+   * Evaluates every matching rule for one publish; resolves, once every action has finished, with the
+   * number of rules triggered (what AWS bills as rules triggered).
+   */
+  async evaluate(topic: string, payload: Buffer, clientId: string): Promise<number> {
     const matching = this.rules.filter((r) => topicMatches(r.topicFilter, topic));
     await Promise.all(matching.map(({ rule }) => this.run(rule, topic, payload, clientId)));
+    return matching.length;
   }
 
   private async run(rule: TopicRule, topic: string, payload: Buffer, clientId: string): Promise<void> {

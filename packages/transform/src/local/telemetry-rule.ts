@@ -7,7 +7,7 @@ import type { LocalTelemetryStream } from './telemetry-stream.js';
 export const telemetryRuleName = 'tributary_telemetry';
 
 export function telemetryRule(
-  stream: LocalTelemetryStream,
+  stream: Pick<LocalTelemetryStream, 'put'>,
   errorAction: (record: RuleErrorRecord) => Promise<void>,
 ): TopicRule {
   return {

@@ -5,6 +5,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda'
 import { createLogger, type LakeTableName, type TelemetryEnvelope } from '@tributary/contracts';
 import { DetectorStates, thingNamesIn, transformBatch, type TransformResult } from '../core/index.js';
 import { ThingContextCache } from '../local/thing-context-cache.js';
+import { DetectorStateTable, StateConflictError, type LoadedStates } from './detector-state-table.js';
 import { IotThingRegistry, type RegisteredThing } from './iot-thing-registry.js';
 import { decodeKinesisRecord } from './kinesis-records.js';
 import { LakeStreamWriter, type LakeRowToPut } from './lake-stream-writer.js';
@@ -13,15 +14,19 @@ export interface EnrichmentDependencies {
   readonly registry: { describeThing(thingName: string): Promise<RegisteredThing | undefined> };
   readonly writer: Pick<LakeStreamWriter, 'put'>;
   /**
-   * Detector state of the series this container has seen. Kept in memory across warm invocations;
-   * persisting it in the AnomalyDetectionStack's table is the Transform issue's next step.
+   * Where detector state lives between invocations (the AnomalyDetectionStack's table). Without it,
+   * state is kept in this container's memory only.
    */
-  readonly detectors?: DetectorStates;
+  readonly stateStore?: Pick<DetectorStateTable, 'load' | 'save'>;
 }
 
 export function createEnrichmentHandler(dependencies: EnrichmentDependencies) {
   const contexts = new ThingContextCache(dependencies.registry, 60_000);
-  const detectors = dependencies.detectors ?? new DetectorStates();
+  const containerStates = new DetectorStates();
+  const loadStates = (things: readonly string[]): Promise<LoadedStates> =>
+    dependencies.stateStore
+      ? dependencies.stateStore.load(things)
+      : Promise.resolve({ states: containerStates, versions: new Map() });
 
   return async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
     const decoded = event.Records.map(decodeKinesisRecord);
@@ -42,37 +47,53 @@ export function createEnrichmentHandler(dependencies: EnrichmentDependencies) {
     };
 
     const envelopes = decoded.flatMap((d) => (d.kind === 'envelope' ? [d.envelope] : []));
-    const thingContexts = await contexts.contextsFor(thingNamesIn(envelopes));
+    const thingNames = thingNamesIn(envelopes);
+    const thingContexts = await contexts.contextsFor(thingNames);
+    const loaded = await loadStates(thingNames);
     for (const record of decoded) {
       if (record.kind === 'quarantined') {
         add(record.sequenceNumber, { readings: [], anomalies: [], quarantined: [record.record] });
       } else {
         add(
           record.sequenceNumber,
-          transformBatch([record.envelope as TelemetryEnvelope], thingContexts, detectors),
+          transformBatch([record.envelope as TelemetryEnvelope], thingContexts, loaded.states),
         );
       }
     }
 
     const failedRows = await dependencies.writer.put(rows);
-    if (failedRows.length === 0) return { batchItemFailures: [] };
-    // Lambda checkpoints before the lowest reported sequence number and retries from it.
-    const failedSources = new Set(failedRows.map((index) => sourceOfRow[index]!));
-    const firstFailed = decoded.find((record) => failedSources.has(record.sequenceNumber))!;
-    return { batchItemFailures: [{ itemIdentifier: firstFailed.sequenceNumber }] };
+    if (failedRows.length > 0) {
+      // Lambda checkpoints before the lowest reported sequence number and retries from it. The state is
+      // not saved, so the retry scores from the state before this batch (the earlier records' learning is
+      // lost, never counted twice).
+      const failedSources = new Set(failedRows.map((index) => sourceOfRow[index]!));
+      const firstFailed = decoded.find((record) => failedSources.has(record.sequenceNumber))!;
+      return { batchItemFailures: [{ itemIdentifier: firstFailed.sequenceNumber }] };
+    }
+    try {
+      await dependencies.stateStore?.save(thingNames, loaded);
+    } catch (error) {
+      // Another invocation learnt from these things meanwhile: retry the batch from fresh state.
+      if (error instanceof StateConflictError && decoded[0]) {
+        return { batchItemFailures: [{ itemIdentifier: decoded[0].sequenceNumber }] };
+      }
+      throw error;
+    }
+    return { batchItemFailures: [] };
   };
 }
 
+function requiredEnvironment(variable: string): string {
+  const value = process.env[variable];
+  if (!value) throw new Error(`The Enrichment Lambda needs ${variable}: set by EnrichmentStack`);
+  return value;
+}
+
 function lakeStreamArnsFromEnvironment(): Record<LakeTableName, string> {
-  const arnOf = (variable: string): string => {
-    const value = process.env[variable];
-    if (!value) throw new Error(`The Enrichment Lambda needs ${variable}: set by EnrichmentStack`);
-    return value;
-  };
   return {
-    telemetry: arnOf('TELEMETRY_STREAM_ARN'),
-    anomalies: arnOf('ANOMALIES_STREAM_ARN'),
-    quarantine: arnOf('QUARANTINE_STREAM_ARN'),
+    telemetry: requiredEnvironment('TELEMETRY_STREAM_ARN'),
+    anomalies: requiredEnvironment('ANOMALIES_STREAM_ARN'),
+    quarantine: requiredEnvironment('QUARANTINE_STREAM_ARN'),
   };
 }
 
@@ -82,6 +103,7 @@ let handlerOfThisContainer: ReturnType<typeof createEnrichmentHandler> | undefin
 export const handler = (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
   handlerOfThisContainer ??= createEnrichmentHandler({
     registry: new IotThingRegistry(),
+    stateStore: new DetectorStateTable(requiredEnvironment('DETECTOR_STATE_TABLE')),
     writer: new LakeStreamWriter(
       lakeStreamArnsFromEnvironment(),
       undefined,

@@ -49,6 +49,11 @@ export const parameters = {
       'Kinesis stream of quarantine records, rows of the quarantine lake table',
     ),
     enrichmentFunctionName: parameter('transform', 'enrichment-function-name', 'The Enrichment Lambda'),
+    pipelineAlarmTopicArn: parameter(
+      'transform',
+      'pipeline-alarm-topic-arn',
+      'SNS topic of the Transform pipeline alarms (lag, errors, dead letters)',
+    ),
     detectorStateTableName: parameter(
       'transform',
       'detector-state-table',

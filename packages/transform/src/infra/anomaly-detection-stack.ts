@@ -1,4 +1,5 @@
-// Where the anomaly detectors keep their state between batches on AWS: one item per (thing, metric).
+// Where the anomaly detectors keep their state between batches on AWS: one item per thing, holding the
+// state of each of its metrics (see lambda/detector-state-table.ts).
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';

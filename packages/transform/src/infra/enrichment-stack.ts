@@ -2,10 +2,13 @@
 // and put each lake table's rows on its stream. Partial batch failures, bisect on error, bounded retries
 // and record age, and a dead-letter queue for batches that still fail.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { parameters } from '@tributary/contracts';
@@ -13,6 +16,7 @@ import {
   acknowledge,
   kmsGrantWildcards,
   nagArnOf,
+  rotatingKey,
   StageStack,
   type StageStackProps,
 } from '@tributary/contracts/cdk';
@@ -90,6 +94,7 @@ export class EnrichmentStack extends StageStack<'transform'> {
     );
 
     this.publish(parameters.transform.enrichmentFunctionName, this.enrichment.functionName);
+    this.alarmOnPipelineTrouble();
 
     const role = this.enrichment.role!;
     acknowledge(
@@ -110,5 +115,40 @@ export class EnrichmentStack extends StageStack<'transform'> {
       },
       ...kmsGrantWildcards,
     );
+  }
+
+  /** Alarms when enrichment falls behind, fails, or dead-letters a batch, on a topic other stages can read. */
+  private alarmOnPipelineTrouble(): void {
+    const key = rotatingKey(this, 'PipelineAlarmsKey', 'Encrypts the Transform pipeline alarm topic');
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
+    const topic = new sns.Topic(this, 'PipelineAlarms', { masterKey: key, enforceSSL: true });
+    const alarms = [
+      new cloudwatch.Alarm(this, 'EnrichmentLagging', {
+        alarmDescription: 'Enrichment is more than a minute behind the telemetry stream',
+        metric: this.enrichment.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+        threshold: 60_000,
+        evaluationPeriods: 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'EnrichmentFailing', {
+        alarmDescription: 'The Enrichment Lambda failed more than 5 times in 5 minutes',
+        metric: this.enrichment.metricErrors({ period: Duration.minutes(5) }),
+        threshold: 5,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'EnrichmentDeadLettered', {
+        alarmDescription: 'A telemetry batch was given up on and sent to the dead-letter queue',
+        metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) alarm.addAlarmAction(new actions.SnsAction(topic));
+    this.publish(parameters.transform.pipelineAlarmTopicArn, topic.topicArn);
   }
 }

@@ -78,6 +78,25 @@ describe('EnrichmentStack', () => {
   });
 });
 
+describe('EnrichmentStack alarms', () => {
+  it('alarms on lag, failures and dead letters, on an encrypted topic published for other stages', () => {
+    enrichment.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    enrichment.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Threshold: 60_000,
+      AlarmActions: [Match.anyValue()],
+    });
+    enrichment.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+    });
+    enrichment.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    enrichment.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters.transform.pipelineAlarmTopicArn.name,
+    });
+  });
+});
+
 describe('AnomalyDetectionStack', () => {
   it('keeps detector state in an encrypted table with point-in-time recovery', () => {
     anomalyDetection.hasResourceProperties('AWS::DynamoDB::GlobalTable', {

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { runAuditCommand } from './audit-command.js';
 import { runCostCommand } from './cost-command.js';
+import { runImportCommand } from './import-command.js';
 import { runNabCommand } from './nab-command.js';
 import { runQueryCommand } from './query-command.js';
 import { runStartCommand } from './start-command.js';
@@ -25,6 +26,8 @@ Usage:
                                        writing OUT/<category>/<file>.csv (timestamp,value,anomaly_score)
       --score                          also print the NAB score under each cost profile
       --labels DIR                     the corpus root holding labels/ and profiles.json (default: DIR/..)
+  tributary import <file.csv|.jsonl>   backfill historical readings at their original times, validated and enriched
+      --data-dir DIR                   (default: ./.tributary; stop 'tributary start' on it first)
   tributary trace <correlation-id>     where one message went: received, quarantined or enriched, scored, stored
       --data-dir DIR                   (default: ./.tributary)
   tributary cost --devices N --interval S --payload BYTES [--batch K] [--metrics M] [--basic-ingest]
@@ -61,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
       templates: { type: 'string' },
     },
   });
-  if (command !== 'query' && command !== 'trace' && positionals.length > 0) {
+  if (!['query', 'trace', 'import'].includes(command ?? '') && positionals.length > 0) {
     process.stderr.write(`tributary ${command ?? ''} takes no argument "${positionals[0]}".\n\n${usage}`);
     return 2;
   }
@@ -84,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
         labels: values.labels,
         score: values.score ? 'true' : undefined,
       });
+    case 'import':
+      return runImportCommand(positionals.join(' '), { dataDir: values['data-dir'] });
     case 'trace':
       return runTraceCommand(positionals.join(' '), { dataDir: values['data-dir'] });
     case 'audit':

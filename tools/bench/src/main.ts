@@ -1,6 +1,7 @@
 // `pnpm bench <name>` runs one benchmark, `pnpm bench all` every one; exit 1 when a target is missed.
 import { detect } from './detect.js';
 import { nab } from './nab.js';
+import { query } from './query.js';
 import { walkingSkeleton } from './walking-skeleton.js';
 
 const benchmarks: Record<string, { readonly about: string; readonly run: () => Promise<boolean> }> = {
@@ -11,6 +12,10 @@ const benchmarks: Record<string, { readonly about: string; readonly run: () => P
   detect: {
     about: 'default anomaly detector throughput on one core (≥ 1M points/s)',
     run: detect,
+  },
+  query: {
+    about: "the dashboard's named queries over 10M readings in the Parquet lake (p50 ≤ 100 ms)",
+    run: query,
   },
   nab: {
     about: 'default detector NAB score on ../shared/data/nab (subset target: ARTime 69.1)',

@@ -37,7 +37,6 @@ export function catalogTableOf(table: LakeTableName, lakeUri: string): CatalogTa
     tableType: 'EXTERNAL_TABLE',
     parameters: {
       classification: 'parquet',
-      'parquet.compression': 'ZSTD',
       ...partitionProjectionFor(table, lakeUri),
     },
     partitionKeys: partitionKeys.map((name) => ({ name, type: 'string' })),

@@ -64,6 +64,21 @@ export const parameters = {
     lakeBucketName: parameter('store', 'lake-bucket-name', 'S3 bucket of the curated lake'),
     lakeKeyArn: parameter('store', 'lake-key-arn', 'KMS key that encrypts the lake'),
     glueDatabaseName: parameter('store', 'glue-database-name', 'Glue database of the lake tables'),
+    telemetryDeliveryStreamName: parameter(
+      'store',
+      'delivery-stream-name/telemetry',
+      'Firehose that delivers the telemetry lake table into the lake',
+    ),
+    anomaliesDeliveryStreamName: parameter(
+      'store',
+      'delivery-stream-name/anomalies',
+      'Firehose that delivers the anomalies lake table into the lake',
+    ),
+    quarantineDeliveryStreamName: parameter(
+      'store',
+      'delivery-stream-name/quarantine',
+      'Firehose that delivers the quarantine lake table into the lake',
+    ),
   },
   insights: {
     athenaWorkgroupName: parameter('insights', 'athena-workgroup-name', 'Athena workgroup for lake queries'),
@@ -77,6 +92,10 @@ export const parameters = {
 /** The stream Transform writes a lake table's rows to, and Store delivers into the lake. */
 export const lakeStreamParameterOf = (table: LakeTableName): StageParameter<'transform'> =>
   parameters.transform[`${table}LakeStreamArn`];
+
+/** The Firehose Store delivers a lake table's rows with (its metrics are on the dashboard). */
+export const deliveryStreamParameterOf = (table: LakeTableName): StageParameter<'store'> =>
+  parameters.store[`${table}DeliveryStreamName`];
 
 /** A parameter stage `S` may read: its own, or one an upstream stage publishes. */
 export type ParameterReadableBy<S extends Stage> = StageParameter<ReadableBy<S>>;

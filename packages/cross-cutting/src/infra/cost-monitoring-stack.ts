@@ -1,5 +1,5 @@
-// Know what the platform costs before the bill: a monthly budget with early warnings, Cost Explorer's
-// anomaly detection per service, and the alarm topic every platform alarm goes to.
+// Know what the platform costs before the bill: a monthly budget per stage with early warnings, Cost
+// Explorer's anomaly detection on the platform's own spend, and the alarm topic every platform alarm goes to.
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import * as ce from 'aws-cdk-lib/aws-ce';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -62,10 +62,13 @@ export class CostMonitoringStack extends StageStack<'cross-cutting'> {
       });
     }
 
+    // A customer-managed monitor of the spend tagged with a stage, not an AWS-managed per-service one:
+    // an account may hold one DIMENSIONAL monitor per dimension, and many already have AWS's default
+    // services monitor, so a second fails to create (cloudformation-coverage-roadmap#2515).
     const monitor = new ce.CfnAnomalyMonitor(this, 'CostAnomalyMonitor', {
-      monitorName: 'tributary-services',
-      monitorType: 'DIMENSIONAL',
-      monitorDimension: 'SERVICE',
+      monitorName: 'tributary-stages',
+      monitorType: 'CUSTOM',
+      monitorSpecification: JSON.stringify({ Tags: { Key: 'tributary:stage', Values: [...stages] } }),
     });
     new ce.CfnAnomalySubscription(this, 'CostAnomalySubscription', {
       subscriptionName: 'tributary-cost-anomalies',

@@ -1,6 +1,6 @@
 // The Cross-cutting stage's CloudFormation, asserted with aws-cdk-lib/assertions; cdk-nag runs on synth.
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { parameters } from '@tributary/contracts';
+import { parameters, stages } from '@tributary/contracts';
 import { createTributaryApp } from '@tributary/contracts/cdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditChecks, defineCrossCuttingStage } from '../../src/infra/index.js';
@@ -42,10 +42,12 @@ describe('CostMonitoringStack', () => {
     });
   });
 
-  it('watches cost anomalies per service and publishes the encrypted alarm topic', () => {
+  it('watches cost anomalies in the spend of every stage by its tag, and publishes the encrypted alarm topic', () => {
+    // Not an AWS-managed SERVICE monitor: an account may hold only one, and AWS often creates it.
     cost.hasResourceProperties('AWS::CE::AnomalyMonitor', {
-      MonitorType: 'DIMENSIONAL',
-      MonitorDimension: 'SERVICE',
+      MonitorType: 'CUSTOM',
+      MonitorDimension: Match.absent(),
+      MonitorSpecification: JSON.stringify({ Tags: { Key: 'tributary:stage', Values: [...stages] } }),
     });
     cost.hasResourceProperties('AWS::CE::AnomalySubscription', { Frequency: 'IMMEDIATE' });
     cost.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });

@@ -1,9 +1,9 @@
 // The platform's CloudWatch dashboard: the AWS view of what the local web dashboard shows — telemetry
-// flowing in, the enrichment Lambda keeping up, queries over the lake.
+// flowing in, the enrichment Lambda keeping up, the lake's Firehoses delivering, queries over the lake.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { parameters } from '@tributary/contracts';
+import { deliveryStreamParameterOf, lakeTables, parameters, type LakeTableName } from '@tributary/contracts';
 import { StageStack, type StageStackProps } from '@tributary/contracts/cdk';
 import { workgroupName } from './analytics-stack.js';
 
@@ -22,6 +22,15 @@ export class DashboardStack extends StageStack<'insights'> {
     ) =>
       new cloudwatch.Metric({ namespace, metricName, dimensionsMap, statistic, period: Duration.minutes(1) });
 
+    const deliveryStreams = (Object.keys(lakeTables) as LakeTableName[]).map((table) => ({
+      table,
+      name: this.read(deliveryStreamParameterOf(table)),
+    }));
+    const perDeliveryStream = (metricName: string, statistic: string) =>
+      deliveryStreams.map(({ table, name }) =>
+        metric('AWS/Firehose', metricName, { DeliveryStreamName: name }, statistic).with({ label: table }),
+      );
+
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName });
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -38,6 +47,18 @@ export class DashboardStack extends StageStack<'insights'> {
           metric('AWS/Lambda', 'Errors', { FunctionName: functionName }),
           metric('AWS/Lambda', 'Throttles', { FunctionName: functionName }),
         ],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lake delivery: oldest undelivered row (s)',
+        left: perDeliveryStream('DeliveryToS3.DataFreshness', 'Maximum'),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lake delivery: rows written to S3',
+        left: perDeliveryStream('DeliveryToS3.Records', 'Sum'),
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lake delivery: rows that failed Parquet conversion',
+        left: perDeliveryStream('FailedConversion.Records', 'Sum'),
       }),
       new cloudwatch.GraphWidget({
         title: 'Lake queries: bytes scanned',

@@ -1,6 +1,6 @@
 // The Insights stage's CloudFormation, asserted with aws-cdk-lib/assertions; cdk-nag runs on synth.
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { parameters } from '@tributary/contracts';
+import { deliveryStreamParameterOf, parameters } from '@tributary/contracts';
 import { createTributaryApp } from '@tributary/contracts/cdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { namedQueries } from '../../src/core/named-queries.js';
@@ -51,7 +51,14 @@ describe('DashboardStack', () => {
   it('charts the telemetry stream, the enrichment Lambda and Athena, by names read through SSM', () => {
     dashboard.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(dashboard.findResources('AWS::CloudWatch::Dashboard'));
-    for (const metricName of ['IncomingRecords', 'IteratorAge', 'Errors', 'ProcessedBytes']) {
+    for (const metricName of [
+      'IncomingRecords',
+      'IteratorAge',
+      'Errors',
+      'ProcessedBytes',
+      'DeliveryToS3.DataFreshness',
+      'FailedConversion.Records',
+    ]) {
       expect(body).toContain(metricName);
     }
     const defaults = Object.values(
@@ -61,6 +68,7 @@ describe('DashboardStack', () => {
       expect.arrayContaining([
         parameters.transform.telemetryStreamName.name,
         parameters.transform.enrichmentFunctionName.name,
+        deliveryStreamParameterOf('telemetry').name,
       ]),
     );
   });

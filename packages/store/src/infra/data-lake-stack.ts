@@ -11,6 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
   catalogTableOf,
+  deliveryStreamParameterOf,
   lakeStreamParameterOf,
   lakeTables,
   parameters,
@@ -72,7 +73,8 @@ export class DataLakeStack extends StageStack<'store'> {
         tableInput: catalogTableOf(table, lakeUri),
       });
       glueTable.addResourceDependency(database);
-      this.deliverInto(table, deliveryLogs);
+      const delivery = this.deliverInto(table, deliveryLogs);
+      this.publish(deliveryStreamParameterOf(table), delivery.ref);
     }
 
     this.publish(parameters.store.lakeBucketName, this.bucket.bucketName);
@@ -81,7 +83,7 @@ export class DataLakeStack extends StageStack<'store'> {
   }
 
   /** A Firehose from the table's Transform stream into `<table>/year=…/hour=…/` as Parquet. */
-  private deliverInto(table: LakeTableName, deliveryLogs: logs.LogGroup): void {
+  private deliverInto(table: LakeTableName, deliveryLogs: logs.LogGroup): firehose.CfnDeliveryStream {
     const sourceStreamArn = this.read(lakeStreamParameterOf(table));
     const role = new iam.Role(this, `Delivery-${table}-Role`, {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
@@ -184,6 +186,7 @@ export class DataLakeStack extends StageStack<'store'> {
       reason:
         'A Kinesis-sourced delivery stream cannot take SSE; records are encrypted by the source stream key in transit and by the lake key at rest.',
     });
+    return stream;
   }
 }
 

@@ -1,6 +1,11 @@
 // The Store stage's CloudFormation, asserted with aws-cdk-lib/assertions; cdk-nag runs on synth.
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { columnsOf, glueTypeOf, lakeStreamParameterOf } from '@tributary/contracts';
+import {
+  columnsOf,
+  deliveryStreamParameterOf,
+  glueTypeOf,
+  lakeStreamParameterOf,
+} from '@tributary/contracts';
 import { createTributaryApp } from '@tributary/contracts/cdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defineStoreStage, partitionQueryOf } from '../../src/infra/index.js';
@@ -66,6 +71,15 @@ describe('DataLakeStack', () => {
       lake.toJSON()['Parameters'] as Record<string, { Default?: string }>,
     ).map((p) => p.Default);
     expect(parameterNames).toEqual(expect.arrayContaining([lakeStreamParameterOf('quarantine').name]));
+  });
+
+  it('publishes each delivery stream name for the dashboard', () => {
+    for (const table of ['telemetry', 'anomalies', 'quarantine'] as const) {
+      lake.hasResourceProperties('AWS::SSM::Parameter', {
+        Name: deliveryStreamParameterOf(table).name,
+        Value: { Ref: Match.stringLikeRegexp(`^Delivery${table}`) },
+      });
+    }
   });
 
   it('partitions on AWS by the receive time in UTC hours, as the local lake does', () => {

@@ -2,6 +2,7 @@
 // The `tributary` command line: start the local platform, query the lake, run the anomaly detector over NAB.
 import { parseArgs } from 'node:util';
 import { runAuditCommand } from './audit-command.js';
+import { runCatalogCommand } from './catalog-command.js';
 import { runCostCommand } from './cost-command.js';
 import { runImportCommand } from './import-command.js';
 import { runNabCommand } from './nab-command.js';
@@ -33,6 +34,11 @@ Usage:
   tributary cost --devices N --interval S --payload BYTES [--batch K] [--metrics M] [--basic-ingest]
                                        the monthly AWS bill of a fleet, and what batching and Basic Ingest save
   tributary audit [--templates DIR]    IoT policy and encryption checks over synthesized templates (exit 1 on findings)
+  tributary catalog show [--data-dir DIR]
+                                       the lake's table catalogue (Glue-compatible JSON)
+  tributary catalog diff [--database NAME] [--region R] [--format table|json]
+                                       drift between the contract's tables and the deployed Glue database
+                                       (exit 1 on drift; needs glue:GetTables)
   tributary help                       this text
 `;
 
@@ -62,9 +68,11 @@ async function main(argv: string[]): Promise<number> {
       metrics: { type: 'string' },
       'basic-ingest': { type: 'boolean' },
       templates: { type: 'string' },
+      database: { type: 'string' },
+      region: { type: 'string' },
     },
   });
-  if (!['query', 'trace', 'import'].includes(command ?? '') && positionals.length > 0) {
+  if (!['query', 'trace', 'import', 'catalog'].includes(command ?? '') && positionals.length > 0) {
     process.stderr.write(`tributary ${command ?? ''} takes no argument "${positionals[0]}".\n\n${usage}`);
     return 2;
   }
@@ -93,6 +101,13 @@ async function main(argv: string[]): Promise<number> {
       return runTraceCommand(positionals.join(' '), { dataDir: values['data-dir'] });
     case 'audit':
       return runAuditCommand({ templates: values.templates });
+    case 'catalog':
+      return runCatalogCommand(positionals.join(' ') || undefined, {
+        database: values.database,
+        region: values.region,
+        format: values.format,
+        dataDir: values['data-dir'],
+      });
     case 'cost':
       return runCostCommand({
         devices: values.devices,

@@ -1,6 +1,7 @@
 // The Insights stage's pure core: named queries, lake views, the result shape and its errors. No I/O.
 export * from './query-error.js';
 export * from './query-result.js';
+export * from './lake-queries.js';
 export * from './lake-views.js';
 export * from './named-queries.js';
 export * from './message-trace.js';

@@ -8,6 +8,10 @@ export type QueryErrorCode =
   /** The SQL would write, leave the lake, or change the sandbox (DESIGN.md §4). */
   | 'FORBIDDEN'
   | 'TIMEOUT'
+  /** The query would scan more bytes than the per-query cutoff (an Athena workgroup's BytesScannedCutoffPerQuery). */
+  | 'BYTES_SCANNED_LIMIT'
+  /** The caller's credentials may not run the query or read the data it names (IAM, Lake Formation, S3). */
+  | 'ACCESS_DENIED'
   /** Parameters do not match the query's placeholders. */
   | 'BAD_PARAMETERS'
   | 'UNKNOWN_QUERY'

@@ -1,4 +1,4 @@
-// The shape of a SQL answer on every surface (HTTP, CLI, dashboard), and how DuckDB values become JSON.
+// The shape of a SQL answer on every surface (HTTP, CLI, dashboard), and how engine values become JSON.
 
 export interface QueryColumn {
   readonly name: string;
@@ -13,6 +13,8 @@ export interface QueryResult {
   /** True when the query had more rows than the service returns. */
   readonly truncated: boolean;
   readonly elapsedMs: number;
+  /** Bytes the engine read to answer, where it reports them (Athena's DataScannedInBytes). */
+  readonly bytesScanned?: number;
 }
 
 /** Converts a value read from DuckDB (its JS form) to one that JSON.stringify keeps exactly. */

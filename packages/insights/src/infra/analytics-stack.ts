@@ -7,14 +7,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { parameters } from '@tributary/contracts';
 import { accessLogsBucket, rotatingKey, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
+import { workgroupName } from '../core/lake-queries.js';
 import { namedQueries } from '../core/named-queries.js';
 
 export interface AnalyticsStackProps extends Omit<StageStackProps, 'stage'> {
   /** A query scanning more is cancelled (and billed up to here). @default 10 GiB */
   readonly bytesScannedCutoffPerQuery?: number;
 }
-
-export const workgroupName = 'tributary';
 
 export class AnalyticsStack extends StageStack<'insights'> {
   readonly workgroup: athena.CfnWorkGroup;

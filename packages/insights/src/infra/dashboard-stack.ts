@@ -5,7 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { deliveryStreamParameterOf, lakeTables, parameters, type LakeTableName } from '@tributary/contracts';
 import { StageStack, type StageStackProps } from '@tributary/contracts/cdk';
-import { workgroupName } from './analytics-stack.js';
+import { workgroupName } from '../core/lake-queries.js';
 
 export const dashboardName = 'tributary';
 

@@ -7,7 +7,7 @@ import { HttpError, sendError, sendJson } from './http-responses.js';
 import { streamLiveEvents, type LiveEventsStream } from './live-events-stream.js';
 import { LiveFeedFullError, type LiveFeed } from './live-feed.js';
 import { answerQuery } from './query-endpoint.js';
-import type { LakeQueryService } from './query-service.js';
+import type { LakeQueries } from '../core/index.js';
 import { assertLocalHost } from './request-guards.js';
 
 export interface DashboardServerOptions {
@@ -15,7 +15,7 @@ export interface DashboardServerOptions {
   readonly host?: string;
   /** 0 picks a free port; `url` tells which. @default 0 */
   readonly port?: number;
-  readonly queryService: Pick<LakeQueryService, 'query'>;
+  readonly queryService: Pick<LakeQueries, 'query'>;
   readonly liveFeed: LiveFeed;
   /** The platform's state for GET /api/status; any JSON-serializable object. */
   readonly status: () => Readonly<Record<string, unknown>>;

@@ -1,6 +1,6 @@
 // @tributary/insights/local — the Insights stage on a laptop: read-only SQL over the local lake, the live
 // feed of the platform's events, and the web dashboard that shows both.
-export type { QueryColumn, QueryErrorCode, QueryResult } from '../core/index.js';
+export type { LakeQueries, QueryColumn, QueryErrorCode, QueryResult } from '../core/index.js';
 export { QueryError } from '../core/index.js';
 export { LakeQueryService, type LakeQueryServiceOptions } from './query-service.js';
 export {

@@ -1,10 +1,9 @@
 // POST /api/query {sql, params?}: runs read-only SQL and answers the QueryResult, or the QueryError with
 // the HTTP status its code calls for.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { QueryError, type QueryErrorCode } from '../core/index.js';
+import { QueryError, type LakeQueries, type QueryErrorCode } from '../core/index.js';
 import { HttpError, sendJson } from './http-responses.js';
 import { readJsonBody } from './json-body.js';
-import type { LakeQueryService } from './query-service.js';
 import { assertSameOrigin } from './request-guards.js';
 
 /** 64 KiB: far more than any hand-written query, small enough that a flood of bodies stays cheap. */
@@ -19,13 +18,15 @@ const statusByCode: Record<QueryErrorCode, number> = {
   BUSY: 503,
   CLOSED: 503,
   TIMEOUT: 504,
+  BYTES_SCANNED_LIMIT: 400,
+  ACCESS_DENIED: 403,
   QUERY_FAILED: 500,
 };
 
 export async function answerQuery(
   req: IncomingMessage,
   res: ServerResponse,
-  queryService: Pick<LakeQueryService, 'query'>,
+  queryService: Pick<LakeQueries, 'query'>,
 ): Promise<void> {
   assertSameOrigin(req);
   const { sql, params } = queryRequestOf(await readJsonBody(req, maxQueryBodyBytes));

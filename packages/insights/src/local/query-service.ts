@@ -5,6 +5,7 @@ import {
   bindNamedQuery,
   QueryError,
   toJsonSafe,
+  type LakeQueries,
   type NamedQueryName,
   type QueryResult,
 } from '../core/index.js';
@@ -23,7 +24,7 @@ export interface LakeQueryServiceOptions {
   readonly maxConcurrentQueries?: number;
 }
 
-export class LakeQueryService {
+export class LakeQueryService implements LakeQueries {
   /** Every query from its admission to its end, so close() can wait for them. */
   private readonly inFlight = new Set<Promise<void>>();
   /** The connections of running queries, so close() can interrupt them. */

@@ -3,3 +3,5 @@ export * from './lake-writer-error.js';
 export * from './lake-rows.js';
 export * from './partition-plan.js';
 export * from './bounded-key-set.js';
+export * from './lake-catalog.js';
+export * from './catalog-diff.js';

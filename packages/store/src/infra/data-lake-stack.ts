@@ -26,8 +26,9 @@ import {
   StageStack,
   type StageStackProps,
 } from '@tributary/contracts/cdk';
+import { glueDatabaseName } from '../core/index.js';
 
-export const glueDatabaseName = 'tributary_lake';
+export { glueDatabaseName };
 
 export class DataLakeStack extends StageStack<'store'> {
   readonly key: kms.Key;

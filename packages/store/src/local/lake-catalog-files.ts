@@ -3,19 +3,22 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { catalogTableOf } from '@tributary/contracts';
-import { lakeTableNames } from '../core/index.js';
+import type { CatalogTable } from '@tributary/contracts';
+import { lakeCatalogOf } from '../core/index.js';
 
 export const catalogDirName = '_catalog';
+
+/** The catalogue of the lake in `lakeDir`: every table located under its `file://` URI. */
+export const localLakeCatalogOf = (lakeDir: string): CatalogTable[] =>
+  lakeCatalogOf(pathToFileURL(resolve(lakeDir)).href);
 
 /** Writes (or rewrites, after a contract change) one definition per lake table, each atomically. */
 export async function writeLakeCatalog(lakeDir: string): Promise<void> {
   const directory = join(lakeDir, catalogDirName);
   await mkdir(directory, { recursive: true });
-  const lakeUri = pathToFileURL(resolve(lakeDir)).href;
-  for (const table of lakeTableNames) {
-    const file = join(directory, `${table}.json`);
-    await writeFile(`${file}.tmp`, `${JSON.stringify(catalogTableOf(table, lakeUri), null, 2)}\n`);
+  for (const table of localLakeCatalogOf(lakeDir)) {
+    const file = join(directory, `${table.name}.json`);
+    await writeFile(`${file}.tmp`, `${JSON.stringify(table, null, 2)}\n`);
     await rename(`${file}.tmp`, file);
   }
 }

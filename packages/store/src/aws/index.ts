@@ -1,0 +1,2 @@
+// @tributary/store/aws — the lake as deployed on AWS, read through the AWS SDK.
+export { deployedTablesOf, GlueCatalogError, type GlueCatalogErrorCode } from './glue-catalog.js';

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { runAuditCommand } from './audit-command.js';
 import { runCatalogCommand } from './catalog-command.js';
 import { runCostCommand } from './cost-command.js';
+import { runExportCommand } from './export-command.js';
 import { runImportCommand } from './import-command.js';
 import { runNabCommand } from './nab-command.js';
 import { runQueryCommand } from './query-command.js';
@@ -23,6 +24,9 @@ Usage:
   tributary query "<sql>" [options]    run SQL over the lake (tables: telemetry, anomalies, quarantine)
       --data-dir DIR                   (default: ./.tributary)
       --format table|json|csv          (default: table)
+  tributary export "<sql>" --out FILE  write a query's whole result as a file (no row cap), atomically
+      --format csv|parquet             (default: from the file's extension)
+      --data-dir DIR                   (default: ./.tributary)
   tributary nab --data DIR --out DIR   run the default anomaly detector over every NAB-format CSV under DIR,
                                        writing OUT/<category>/<file>.csv (timestamp,value,anomaly_score)
       --score                          also print the NAB score under each cost profile
@@ -72,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       region: { type: 'string' },
     },
   });
-  if (!['query', 'trace', 'import', 'catalog'].includes(command ?? '') && positionals.length > 0) {
+  if (!['query', 'export', 'trace', 'import', 'catalog'].includes(command ?? '') && positionals.length > 0) {
     process.stderr.write(`tributary ${command ?? ''} takes no argument "${positionals[0]}".\n\n${usage}`);
     return 2;
   }
@@ -88,6 +92,12 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'query':
       return runQueryCommand(positionals.join(' '), { dataDir: values['data-dir'], format: values.format });
+    case 'export':
+      return runExportCommand(positionals.join(' '), {
+        out: values.out,
+        format: values.format,
+        dataDir: values['data-dir'],
+      });
     case 'nab':
       return runNabCommand({
         data: values.data,

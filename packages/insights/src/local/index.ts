@@ -17,3 +17,10 @@ export {
   type DashboardServer,
   type DashboardServerOptions,
 } from './dashboard-server.js';
+export {
+  exportFormats,
+  exportLakeQuery,
+  type ExportFormat,
+  type LakeExportRequest,
+  type LakeExportResult,
+} from './lake-export.js';

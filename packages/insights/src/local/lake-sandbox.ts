@@ -19,8 +19,13 @@ export class LakeSandbox {
     readonly lakeDir: string,
   ) {}
 
-  static async open(lakeDir: string): Promise<LakeSandbox> {
+  /**
+   * `exportDir` is the one directory, besides the lake, the sandbox may touch: `tributary export` writes its
+   * file there. The query endpoint never passes it.
+   */
+  static async open(lakeDir: string, options: { exportDir?: string } = {}): Promise<LakeSandbox> {
     const root = resolve(lakeDir);
+    const allowed = [root, ...(options.exportDir ? [resolve(options.exportDir)] : [])];
     const instance = await DuckDBInstance.create(':memory:', {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
@@ -32,7 +37,7 @@ export class LakeSandbox {
       // DuckDB would take 80% of RAM; the platform shares the process. Without a temp directory nothing
       // spills, so a query past this fails (Out of Memory) instead of growing the process.
       `SET memory_limit = '${memoryLimit}'`,
-      `SET allowed_directories = [${quoteLiteral(`${root}/`)}]`,
+      `SET allowed_directories = [${allowed.map((dir) => quoteLiteral(`${dir}/`)).join(', ')}]`,
       `SET enable_external_access = false`,
       `SET lock_configuration = true`,
     ]) {

@@ -1,6 +1,6 @@
 // Read-only SQL over the local lake: one sandboxed DuckDB, one short-lived connection per query, a row
 // cap and a timeout, and answers in the JSON-safe QueryResult shape every surface shares.
-import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import {
   bindNamedQuery,
   QueryError,
@@ -11,7 +11,7 @@ import {
 } from '../core/index.js';
 import { queryErrorOf } from './duckdb-errors.js';
 import { LakeSandbox } from './lake-sandbox.js';
-import { assertReadStatement, writeRefusalFor } from './read-only-statement.js';
+import { prepareReadStatement } from './read-only-statement.js';
 
 export interface LakeQueryServiceOptions {
   /** The lake root, as given to the LakeWriter. */
@@ -110,7 +110,7 @@ export class LakeQueryService implements LakeQueries {
       connection.interrupt();
     }, this.timeoutMs);
     try {
-      const prepared = await prepareRead(connection, sql);
+      const prepared = await prepareReadStatement(connection, sql);
       if (prepared.parameterCount !== params.length) {
         throw new QueryError(
           'BAD_PARAMETERS',
@@ -133,30 +133,6 @@ export class LakeQueryService implements LakeQueries {
       clearTimeout(timer);
     }
   }
-}
-
-/** Prepares the one statement of `sql`, refusing several statements and anything but a read. */
-async function prepareRead(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
-  const empty = new QueryError('SYNTAX_ERROR', 'The query is empty: write one SQL statement.');
-  const statements = await connection.extractStatements(sql).catch((error: unknown) => {
-    // The binding fails without a DuckDB error class when the text holds no statement (only comments or `;`).
-    throw String(error).includes('Error in native callback') ? empty : error;
-  });
-  if (statements.count === 0) throw empty;
-  if (statements.count > 1) {
-    throw new QueryError(
-      'FORBIDDEN',
-      `The query has ${statements.count} statements: send one statement per query.`,
-    );
-  }
-  let prepared: DuckDBPreparedStatement;
-  try {
-    prepared = await statements.prepare(0);
-  } catch (error) {
-    throw (await writeRefusalFor(connection, sql)) ?? error;
-  }
-  await assertReadStatement(connection, sql, prepared.statementType);
-  return prepared;
 }
 
 function checkParameters(params: readonly unknown[]): DuckDBValue[] {

@@ -1,6 +1,6 @@
 // Decides whether one statement may run on the SQL endpoint: read statements only, judged by DuckDB's
 // own statement type and parser rather than by matching the SQL text.
-import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { QueryError, quoteLiteral } from '../core/index.js';
 
 // DESCRIBE, SHOW, SUMMARIZE and PRAGMA show_tables are SELECTs to DuckDB.
@@ -79,4 +79,31 @@ async function parsesAsNonSelect(connection: DuckDBConnection, sql: string): Pro
     error_type?: string;
   };
   return parsed.error && parsed.error_type === 'not implemented';
+}
+
+/** Prepares the one statement of `sql`, refusing several statements and anything but a read. */
+export async function prepareReadStatement(
+  connection: DuckDBConnection,
+  sql: string,
+): Promise<DuckDBPreparedStatement> {
+  const empty = new QueryError('SYNTAX_ERROR', 'The query is empty: write one SQL statement.');
+  const statements = await connection.extractStatements(sql).catch((error: unknown) => {
+    // The binding fails without a DuckDB error class when the text holds no statement (only comments or `;`).
+    throw String(error).includes('Error in native callback') ? empty : error;
+  });
+  if (statements.count === 0) throw empty;
+  if (statements.count > 1) {
+    throw new QueryError(
+      'FORBIDDEN',
+      `The query has ${statements.count} statements: send one statement per query.`,
+    );
+  }
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await statements.prepare(0);
+  } catch (error) {
+    throw (await writeRefusalFor(connection, sql)) ?? error;
+  }
+  await assertReadStatement(connection, sql, prepared.statementType);
+  return prepared;
 }

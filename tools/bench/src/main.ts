@@ -1,5 +1,6 @@
 // `pnpm bench <name>` runs one benchmark, `pnpm bench all` every one; exit 1 when a target is missed.
 import { detect } from './detect.js';
+import { ingest } from './ingest/ingest.js';
 import { nab } from './nab.js';
 import { query } from './query.js';
 import { walkingSkeleton } from './walking-skeleton.js';
@@ -8,6 +9,10 @@ const benchmarks: Record<string, { readonly about: string; readonly run: () => P
   'walking-skeleton': {
     about: 'start → first enriched reading in SQL (≤ 10 s); publish → queryable (≤ 2 s)',
     run: walkingSkeleton,
+  },
+  ingest: {
+    about: 'QoS 1 msg/s through the endpoint vs bare aedes (≥ 0.8×); memory per idle connection (≤ 30 KB)',
+    run: ingest,
   },
   detect: {
     about: 'default anomaly detector throughput on one core (≥ 1M points/s)',

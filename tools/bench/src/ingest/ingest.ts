@@ -45,11 +45,8 @@ async function startEndpoint(mode: EndpointMode): Promise<Endpoint> {
   };
 }
 
-async function connect(port: number, clientId: string): Promise<MqttClient> {
-  const client = mqtt.connect({ host: '127.0.0.1', port, clientId, reconnectPeriod: 0, keepalive: 0 });
-  await once(client, 'connect');
-  return client;
-}
+const connect = (port: number, clientId: string): Promise<MqttClient> =>
+  mqtt.connectAsync({ host: '127.0.0.1', port, clientId, reconnectPeriod: 0, keepalive: 0 });
 
 interface Throughput {
   readonly messagesPerSecond: number;

@@ -1,3 +1,8 @@
-// The Ingest stage's pure core: topic matching and topic rules.
+// The Ingest stage's pure core: topic matching, topic rules (IoT SQL), IoT policies, shadows, lifecycle events.
 export * from './topic-filter.js';
 export * from './topic-rule.js';
+export { parseRuleSql, iotSqlVersion } from './iot-sql/parser.js';
+export * from './iot-policy/index.js';
+export * from './device-policy.js';
+export * from './shadow/index.js';
+export * from './lifecycle-events.js';

@@ -34,6 +34,8 @@ export async function startFleetSimulator(options: FleetSimulatorOptions): Promi
   const thingNames = Array.from({ length: count }, (_, i) => `sim-sensor-${String(i + 1).padStart(3, '0')}`);
   let acknowledged = 0;
 
+  // As in AWS, a thing's type must exist before the thing names it (CreateThingType is idempotent).
+  await options.registry.createThingType({ thingTypeName: 'environment-sensor' });
   for (const [i, thingName] of thingNames.entries()) {
     await options.registry.createThing({
       thingName,

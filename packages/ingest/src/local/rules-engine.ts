@@ -1,58 +1,165 @@
-// The local rules engine: runs each topic rule whose FROM filter matches a publish, and sends an
-// AWS-shaped error record to the rule's error action when its action fails (rule-error-handling.html).
+// The local rules engine: runs each topic rule whose FROM filter matches a publish — or the one rule a
+// Basic Ingest topic names — through its IoT SQL, then its actions, and sends AWS's error record to the
+// rule's error action when an action fails (rule-error-handling.html, iot-basic-ingest.html).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tributary/contracts';
-import { compileRule, project, type CompiledRule, type TopicRule } from '../core/topic-rule.js';
+import {
+  basicIngestTargetOf,
+  compileRule,
+  type CompiledAction,
+  type CompiledRule,
+  type RuleAction,
+  type RuleActionFailure,
+  type RuleErrorAction,
+  type RuleErrorRecord,
+  type RuleOutput,
+  type TopicRule,
+} from '../core/topic-rule.js';
 import { topicMatches } from '../core/topic-filter.js';
+import { evaluateStatement, RuleEvaluationError } from '../core/iot-sql/evaluator.js';
+import type { MessageContext } from '../core/iot-sql/message-context.js';
+import { renderTemplate } from '../core/iot-sql/substitution-template.js';
+
+/** Publishes a message the way a republish action does: through the broker, to its subscribers. */
+export type RulePublish = (topic: string, payload: Buffer, qos: 0 | 1) => Promise<void>;
 
 export interface RulesEngineOptions {
   readonly logger: Logger;
   /** IoT SQL `timestamp()`. @default Date.now */
   readonly clock?: () => number;
+  /** What republish actions publish through; without it a republish action fails (to the error action). */
+  readonly publish?: RulePublish;
 }
 
 export class LocalRulesEngine {
-  private readonly rules: CompiledRule[] = [];
+  private readonly rules = new Map<string, CompiledRule>();
   private readonly clock: () => number;
 
   constructor(private readonly options: RulesEngineOptions) {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** Adds a rule; throws `UnsupportedRuleSqlError` if the engine cannot run its SQL as AWS would. */
+  /**
+   * Adds a rule; throws `InvalidRuleSqlError` / `UnsupportedRuleSqlError` (with the position) if the
+   * engine cannot run its SQL or templates exactly as AWS would, or `InvalidTopicRuleError`.
+   */
   addRule(rule: TopicRule): void {
-    this.rules.push(compileRule(rule));
+    const compiled = compileRule(rule);
+    if (this.rules.has(rule.name))
+      throw new Error(`Rule "${rule.name}" already exists: rule names are unique`);
+    this.rules.set(rule.name, compiled);
   }
 
   /**
-   * Evaluates every matching rule for one publish; resolves, once every action has finished, with the
-   * number of rules triggered (what AWS bills as rules triggered).
+   * Evaluates every rule this publish triggers and resolves, once every action (and error action) has
+   * finished, with the number of rules triggered — what AWS bills. A rule whose FROM filter matches is
+   * triggered even if its WHERE is false. Rejects only if an action failed and there was no error
+   * action to take the message, or the error action failed too: the message is never silently lost.
    */
-  async evaluate(topic: string, payload: Buffer, clientId: string): Promise<number> {
-    const matching = this.rules.filter((r) => topicMatches(r.topicFilter, topic));
-    await Promise.all(matching.map(({ rule }) => this.run(rule, topic, payload, clientId)));
-    return matching.length;
+  async evaluate(topic: string, payload: Buffer, clientId: string, principal?: string): Promise<number> {
+    const basicIngest = basicIngestTargetOf(topic);
+    const triggered = basicIngest ? this.basicIngestRule(basicIngest.ruleName) : this.rulesMatching(topic);
+    const message: Omit<MessageContext, 'newUuid'> = {
+      topic: basicIngest?.topic ?? topic,
+      clientId,
+      ...(principal !== undefined && { principal }),
+      payload,
+      timestamp: this.clock(),
+      traceId: randomUUID(),
+    };
+    await Promise.all(triggered.map((rule) => this.run(rule, { ...message, newUuid: randomUUID }, topic)));
+    return triggered.length;
   }
 
-  private async run(rule: TopicRule, topic: string, payload: Buffer, clientId: string): Promise<void> {
-    const output = project({ topic, payload, clientId, receivedAt: this.clock(), newUuid: randomUUID() });
+  private basicIngestRule(ruleName: string): CompiledRule[] {
+    const rule = this.rules.get(ruleName);
+    // AWS logs this and counts it in the RuleNotFound metric (iot-basic-ingest.html).
+    if (!rule) this.options.logger.warn('Basic Ingest publish to a rule that does not exist', { ruleName });
+    return rule ? [rule] : [];
+  }
+
+  private rulesMatching(topic: string): CompiledRule[] {
+    return [...this.rules.values()].filter(
+      (r) => r.statement.topicFilter !== undefined && topicMatches(r.statement.topicFilter, topic),
+    );
+  }
+
+  private async run(rule: CompiledRule, message: MessageContext, publishedTopic: string): Promise<void> {
+    const ruleName = rule.rule.name;
+    let output: RuleOutput | undefined;
     try {
-      await rule.action.run(output);
+      const result = evaluateStatement(rule.statement, message);
+      if (!result.matched || result.output === undefined) return;
+      output = result.output;
     } catch (error) {
-      const errorMessage = error instanceof Error ? error.message : String(error);
-      this.options.logger.error('rule action failed', {
-        rule: rule.name,
-        action: rule.action.name,
-        errorMessage,
+      if (!(error instanceof RuleEvaluationError)) throw error;
+      this.options.logger.warn('rule SQL produced no output for this message', {
+        rule: ruleName,
+        error: error.message,
       });
-      if (!rule.errorAction) throw error;
-      await rule.errorAction({
-        ruleName: rule.name,
-        topic,
-        clientId,
-        base64OriginalPayload: payload.toString('base64'),
-        failures: [{ failedAction: rule.action.name, failedResource: rule.action.name, errorMessage }],
-      });
+      return;
+    }
+    const outcomes = await Promise.all(rule.actions.map((action) => this.runAction(action, output, message)));
+    const failures = outcomes.filter((f): f is RuleActionFailure => f !== undefined);
+    if (failures.length === 0) return;
+    for (const failure of failures)
+      this.options.logger.error('rule action failed', { rule: ruleName, ...failure });
+    const record: RuleErrorRecord = {
+      ruleName,
+      topic: publishedTopic,
+      cloudwatchTraceId: message.traceId,
+      clientId: message.clientId,
+      base64OriginalPayload: message.payload.toString('base64'),
+      failures,
+    };
+    if (!rule.errorAction) {
+      throw new Error(
+        `Rule "${ruleName}": ${failures.map((f) => f.errorMessage).join('; ')} (no error action)`,
+      );
+    }
+    const errorActionFailure = await this.runAction(rule.errorAction, record, message);
+    if (errorActionFailure) {
+      throw new Error(`Rule "${ruleName}": its error action failed too: ${errorActionFailure.errorMessage}`);
     }
   }
+
+  /** Runs one action; resolves with its failure, or undefined when it succeeded. */
+  private async runAction(
+    { action, template }: CompiledAction<RuleAction | RuleErrorAction>,
+    record: RuleOutput | RuleErrorRecord,
+    message: MessageContext,
+  ): Promise<RuleActionFailure | undefined> {
+    const rendered = renderTemplate(template, message);
+    const failure = (errorMessage: string): RuleActionFailure => ({
+      failedAction: action.kind === 'stream' ? 'KinesisAction' : 'RepublishAction',
+      failedResource: action.kind === 'stream' ? action.streamName : republishTopic(rendered),
+      errorMessage,
+    });
+    try {
+      if (action.kind === 'stream') {
+        // Kinesis refuses an empty partition key (PutRecord: PartitionKey is 1-256 characters).
+        if (rendered.length === 0)
+          return failure(`partition key ${action.partitionKey} is empty for this message`);
+        // The rule's actions get its SELECT output, its error action the error record: compileRule pairs them.
+        await (action.put as (record: unknown, partitionKey: string) => Promise<void> | void)(
+          record,
+          rendered,
+        );
+        return undefined;
+      }
+      if (!this.options.publish)
+        return failure('the rules engine was given no publish function for republish');
+      await this.options.publish(republishTopic(rendered), payloadBytes(record), action.qos ?? 0);
+      return undefined;
+    } catch (error) {
+      return failure(error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+/** `$$` at the start of a republish topic stands for a literal `$` (republish-rule-action.html). */
+const republishTopic = (rendered: string) => (rendered.startsWith('$$') ? rendered.slice(1) : rendered);
+
+function payloadBytes(record: unknown): Buffer {
+  return Buffer.isBuffer(record) ? record : Buffer.from(JSON.stringify(record));
 }

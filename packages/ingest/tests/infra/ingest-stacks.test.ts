@@ -78,7 +78,7 @@ describe('DeviceRegistryStack', () => {
 describe('the default device policy', () => {
   it('passes the IoT policy audit', async () => {
     const { auditIotPolicy } = await import('@tributary/contracts');
-    const { devicePolicyDocument } = await import('../../src/infra/index.js');
+    const { devicePolicyDocument } = await import('../../src/core/device-policy.js');
     expect(auditIotPolicy(devicePolicyDocument('aws', 'eu-west-1', '123456789012'))).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 // The Transform stage's streams: the telemetry stream the IoT topic rule feeds — the rule belongs here,
 // reading the topic filter Ingest publishes — and one stream per lake table, which Store delivers.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, StringConcat, Tokenization } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { iotSqlVersion, parseRuleSql } from '@tributary/ingest';
 import {
   lakeStreamParameterOf,
   lakeTables,
@@ -83,11 +84,13 @@ export class StreamingStack extends StageStack<'transform'> {
     this.ruleErrors.grantSendMessages(ruleRole);
     acknowledge(ruleRole, ...kmsGrantWildcards);
 
+    const ruleSql = telemetryRuleSql(this.read(parameters.ingest.telemetryTopicFilter));
+    assertRunsLocally(ruleSql);
     const rule = new iot.CfnTopicRule(this, 'TelemetryRule', {
       topicRulePayload: {
         description: 'Routes device telemetry to the telemetry stream, one shard key per thing',
-        awsIotSqlVersion: '2016-03-23',
-        sql: telemetryRuleSql(this.read(parameters.ingest.telemetryTopicFilter)),
+        awsIotSqlVersion: iotSqlVersion,
+        sql: ruleSql,
         ruleDisabled: false,
         actions: [
           {
@@ -112,4 +115,20 @@ export class StreamingStack extends StageStack<'transform'> {
       this.publish(lakeStreamParameterOf(table), this.lakeStreams[table].streamArn);
     }
   }
+}
+
+/** Stands in for the topic filter, a CDK token until deploy time (the SSM parameter Ingest publishes). */
+const topicFilterPlaceholder = 'synth/placeholder/#';
+
+/**
+ * The deployed rule must run the same locally: its SQL has to parse with the local rules engine's IoT
+ * SQL parser and use only what that engine runs, or synth fails with the position of the problem. Tokens
+ * (the SSM topic filter) are replaced by a placeholder filter first; the filter's own value is checked
+ * where Ingest defines it.
+ */
+function assertRunsLocally(sql: string): void {
+  const withPlaceholders = Tokenization.reverseString(sql)
+    .mapTokens({ mapToken: () => topicFilterPlaceholder })
+    .join(new StringConcat()) as string;
+  parseRuleSql(withPlaceholders);
 }

@@ -4,14 +4,16 @@ import type { Logger, QuarantineRecord, TelemetryEnvelope } from '@tributary/con
 import { DetectorStates } from '../core/detector-states.js';
 import { thingNamesIn, transformBatch, type TransformResult } from '../core/transform-batch.js';
 import type { ThingContextCache } from './thing-context-cache.js';
-import type { LocalTelemetryStream } from './telemetry-stream.js';
+import type { TelemetryStream } from './stream/telemetry-stream-port.js';
 
 export interface TransformSink {
+  /** Resolves once the result is durable (e.g. `lake.append(...)` then `await lake.flushed()`): the
+   * stream checkpoints right after, and a checkpointed record is never delivered again. */
   write(result: TransformResult): Promise<void>;
 }
 
 export interface TransformWorkerOptions {
-  readonly stream: LocalTelemetryStream;
+  readonly stream: TelemetryStream;
   readonly contexts: ThingContextCache;
   readonly sink: TransformSink;
   readonly logger: Logger;

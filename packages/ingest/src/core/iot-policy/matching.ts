@@ -1,0 +1,40 @@
+// Matching resolved policy strings against request values, with IAM's wildcard rules
+// (reference_policies_elements_resource.html): `*` is any run of characters and `?` one character;
+// in the first five colon-separated ARN segments a wildcard stays inside its segment unless `*` ends
+// the segment, in which case it may run past the colons. The resource part (after the fifth colon) is
+// one segment, so `topic/a/*` covers every topic below `a/`, slashes and colons included.
+import type { PatternPart } from './template.js';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Whether an ARN matches a Resource (or ArnLike/ArnEquals) pattern. Case-sensitive, as ARNs are. */
+export function arnMatches(pattern: readonly PatternPart[], arn: string): boolean {
+  let source = '';
+  let segment = 0;
+  for (const [index, part] of pattern.entries()) {
+    const inResourcePart = segment >= 5;
+    if (part.kind === 'text') {
+      source += escapeRegExp(part.text);
+      segment += [...part.text].filter((c) => c === ':').length;
+    } else if (part.kind === 'oneChar') {
+      source += inResourcePart ? '.' : '[^:]';
+    } else {
+      const next = pattern[index + 1];
+      const endsSegment = next === undefined || (next.kind === 'text' && next.text.startsWith(':'));
+      source += inResourcePart || endsSegment ? '.*' : '[^:]*';
+    }
+  }
+  return new RegExp(`^${source}$`, 's').test(arn);
+}
+
+/** StringLike: `*` and `?` are wildcards over the whole value. */
+export function stringLikeMatches(pattern: readonly PatternPart[], value: string): boolean {
+  const source = pattern
+    .map((part) => (part.kind === 'text' ? escapeRegExp(part.text) : part.kind === 'anyChars' ? '.*' : '.'))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(value);
+}
+
+/** StringEquals and friends compare text: `*` and `?` are literal characters there. */
+export const literalText = (pattern: readonly PatternPart[]): string =>
+  pattern.map((part) => (part.kind === 'text' ? part.text : part.kind === 'anyChars' ? '*' : '?')).join('');

@@ -1,0 +1,85 @@
+// Which topic names a client may publish to and which filters it may subscribe to, per profile.
+// AWS: reserved-topics.html (only documented `$aws/...` topics), iot-core.html#message-broker-limits
+// (7 slashes, 256 bytes, the Basic Ingest prefix not counted: iot-basic-ingest.html).
+import { BrokerRefusalError } from './refusals.js';
+import type { BrokerSettings } from './options.js';
+
+const basicIngestPrefix = /^\$aws\/rules\/[^/]+\//;
+
+export function publishTopicRefusal(topic: string, settings: BrokerSettings): BrokerRefusalError | undefined {
+  if (topic.includes('\u0000')) {
+    return new BrokerRefusalError(
+      'INVALID_TOPIC',
+      `Topic contains U+0000, which MQTT forbids (MQTT-4.7.3-2)`,
+    );
+  }
+  if (settings.profile === 'mqtt-3.1.1') {
+    // aedes's own rule for the spec profile: `$SYS` belongs to the broker (MQTT 4.7.2).
+    return topic.startsWith('$SYS')
+      ? new BrokerRefusalError('RESERVED_TOPIC', `Topic "${topic}" is reserved for the broker ($SYS)`)
+      : undefined;
+  }
+  if (topic.startsWith('$') && !topic.startsWith('$aws/')) {
+    return new BrokerRefusalError(
+      'RESERVED_TOPIC',
+      `Topic "${topic}" starts with $ but is not an AWS reserved topic ($aws/...); rename it without the $`,
+    );
+  }
+  return sizeRefusal(topic.replace(basicIngestPrefix, ''), settings);
+}
+
+export function subscribeFilterRefusal(
+  filter: string,
+  settings: BrokerSettings,
+): BrokerRefusalError | undefined {
+  if (filter.includes('\u0000')) {
+    return new BrokerRefusalError('INVALID_TOPIC', `Topic filter contains U+0000, which MQTT forbids`);
+  }
+  if (settings.profile === 'aws' && filter.startsWith('$')) {
+    if (!filter.startsWith('$aws/')) {
+      return new BrokerRefusalError(
+        'RESERVED_TOPIC',
+        `Topic filter "${filter}" is not an AWS reserved topic`,
+      );
+    }
+    if (filter.startsWith('$aws/rules/')) {
+      return new BrokerRefusalError(
+        'RESERVED_TOPIC',
+        `Basic Ingest topics ("${filter}") go straight to the rules engine and cannot be subscribed to`,
+      );
+    }
+  }
+  return sizeRefusal(filter, settings);
+}
+
+export function payloadRefusal(
+  payloadBytes: number,
+  settings: BrokerSettings,
+): BrokerRefusalError | undefined {
+  const limit = settings.limits.maxPayloadBytes;
+  return payloadBytes > limit
+    ? new BrokerRefusalError(
+        'PAYLOAD_LIMIT_EXCEEDED',
+        `Payload of ${payloadBytes} bytes exceeds the ${limit}-byte limit; split the message or store it elsewhere`,
+      )
+    : undefined;
+}
+
+function sizeRefusal(topic: string, settings: BrokerSettings): BrokerRefusalError | undefined {
+  const { maxTopicBytes, maxTopicSlashes } = settings.limits;
+  const bytes = Buffer.byteLength(topic);
+  if (bytes > maxTopicBytes) {
+    return new BrokerRefusalError(
+      'TOPIC_LIMIT_EXCEEDED',
+      `Topic "${topic.slice(0, 64)}..." is ${bytes} bytes; the limit is ${maxTopicBytes}`,
+    );
+  }
+  const slashes = topic.split('/').length - 1;
+  if (slashes > maxTopicSlashes) {
+    return new BrokerRefusalError(
+      'TOPIC_LIMIT_EXCEEDED',
+      `Topic "${topic}" has ${slashes} forward slashes; the limit is ${maxTopicSlashes}`,
+    );
+  }
+  return undefined;
+}

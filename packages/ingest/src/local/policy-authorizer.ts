@@ -1,0 +1,99 @@
+// The broker's authorizer for certificate-authenticated connections: the IoT policies attached to the
+// device's certificate, evaluated as AWS IoT Core does (iot-policies.html) with the connection's thing
+// context. A connection without a certificate comes from the plain development listener, which AWS has no
+// equivalent of: it is allowed everything, and `tributary start --plain-mqtt off` turns it off.
+import type { Logger } from '@tributary/contracts';
+import {
+  authorizationRequestFor,
+  authorize,
+  type AwsLocation,
+  type BrokerOperation,
+  type IotAuthorizationContext,
+} from '../core/index.js';
+import type { AuthorizationContext, AuthorizationDecision, BrokerAuthorizer } from './broker.js';
+import type { DevicePrincipal } from './pki/device-principal.js';
+import type { LocalPolicyStore } from './policy-store.js';
+import type { Thing } from './registry.js';
+
+export interface PolicyAuthorizerOptions {
+  readonly policies: LocalPolicyStore;
+  readonly things: { describeThing(thingName: string): Promise<Thing | undefined> };
+  readonly location: AwsLocation;
+  readonly logger: Logger;
+}
+
+const developmentListener: AuthorizationDecision = {
+  allowed: true,
+  reason: 'plain development listener: no certificate, no policies',
+};
+
+interface Connection {
+  readonly principal: DevicePrincipal;
+  readonly context: IotAuthorizationContext;
+}
+
+export function policyAuthorizer(options: PolicyAuthorizerOptions): BrokerAuthorizer {
+  const { policies, things, location, logger } = options;
+  // Resolved once at CONNECT; receive() must answer synchronously for every delivery.
+  const connections = new WeakMap<object, Connection>();
+
+  const decide = (connection: Connection, operation: BrokerOperation): AuthorizationDecision => {
+    const request = authorizationRequestFor(operation, location);
+    const decision = authorize(
+      policies.policiesNamed(connection.principal.policyNames),
+      request,
+      connection.context,
+    );
+    if (!decision.allowed) {
+      logger.warn('IoT policy denied', {
+        clientId: connection.context.clientId,
+        certificateId: connection.principal.certificateId,
+        action: request.action,
+        resource: request.resource,
+        reason: decision.reason,
+      });
+    }
+    return decision;
+  };
+
+  const connectionOf = (context: AuthorizationContext): Connection | AuthorizationDecision => {
+    if (context.principal === undefined) return developmentListener;
+    const connection = connections.get(context.principal as object);
+    return connection ?? { allowed: false, reason: 'the connection was not authorized at CONNECT' };
+  };
+
+  const check = (context: AuthorizationContext, operation: BrokerOperation): AuthorizationDecision => {
+    const connection = connectionOf(context);
+    return 'allowed' in connection ? connection : decide(connection, operation);
+  };
+
+  return {
+    async connect({ clientId, principal }) {
+      if (principal === undefined) return developmentListener;
+      const device = principal as DevicePrincipal;
+      // Thing variables resolve only for a thing the certificate is attached to whose name is the client id.
+      const thing = device.thingNames.includes(clientId) ? await things.describeThing(clientId) : undefined;
+      const context: IotAuthorizationContext = {
+        ...location,
+        clientId,
+        certificate: { subject: device.subject, issuer: device.issuer },
+        ...(thing
+          ? {
+              thing: {
+                thingName: thing.thingName,
+                attributes: thing.attributes,
+                ...(thing.thingTypeName ? { thingTypeName: thing.thingTypeName } : {}),
+              },
+            }
+          : {}),
+      };
+      const connection = { principal: device, context };
+      connections.set(device, connection);
+      return decide(connection, { action: 'iot:Connect', clientId });
+    },
+    publish: (context, topic) => check(context, { action: 'iot:Publish', topic }),
+    retainPublish: (context, topic) => check(context, { action: 'iot:RetainPublish', topic }),
+    subscribe: (context, topicFilter) => check(context, { action: 'iot:Subscribe', topicFilter }),
+    receive: (context, topic) => check(context, { action: 'iot:Receive', topic }),
+  };
+}

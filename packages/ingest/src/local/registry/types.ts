@@ -1,0 +1,171 @@
+// The registry's records and requests, named and shaped like @aws-sdk/client-iot's so code moves between
+// the local registry and IoT unchanged. Absent optional values are null in records (not undefined).
+
+export interface Thing {
+  readonly thingName: string;
+  readonly thingId: string;
+  readonly thingArn: string;
+  readonly thingTypeName: string | null;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly version: number;
+  /** AWS sets it to the thing name. */
+  readonly defaultClientId: string;
+}
+
+export interface AttributePayload {
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** Merge into the stored attributes (an empty value removes one) instead of replacing them all. */
+  readonly merge?: boolean;
+}
+
+export interface CreateThingRequest {
+  readonly thingName: string;
+  readonly thingTypeName?: string;
+  /** Shorthand kept for the first callers; `attributePayload.attributes` wins when both are given. */
+  readonly attributes?: Readonly<Record<string, string>>;
+  readonly attributePayload?: AttributePayload;
+}
+
+export interface UpdateThingRequest {
+  readonly thingName: string;
+  readonly thingTypeName?: string;
+  readonly attributePayload?: AttributePayload;
+  readonly expectedVersion?: number;
+  readonly removeThingType?: boolean;
+}
+
+export interface DeleteRequest {
+  readonly expectedVersion?: number;
+}
+
+export interface PageRequest {
+  readonly maxResults?: number;
+  readonly nextToken?: string;
+}
+
+export interface ListThingsRequest extends PageRequest {
+  readonly attributeName?: string;
+  readonly attributeValue?: string;
+  readonly usePrefixAttributeValue?: boolean;
+  readonly thingTypeName?: string;
+}
+
+export interface ThingType {
+  readonly thingTypeName: string;
+  readonly thingTypeId: string;
+  readonly thingTypeArn: string;
+  readonly thingTypeProperties: {
+    readonly thingTypeDescription: string | null;
+    readonly searchableAttributes: readonly string[];
+  };
+  readonly thingTypeMetadata: {
+    readonly deprecated: boolean;
+    readonly deprecationDate: Date | null;
+    readonly creationDate: Date;
+  };
+}
+
+export interface CreateThingTypeRequest {
+  readonly thingTypeName: string;
+  readonly thingTypeProperties?: {
+    readonly thingTypeDescription?: string;
+    readonly searchableAttributes?: readonly string[];
+  };
+}
+
+export interface ListThingTypesRequest extends PageRequest {
+  readonly thingTypeName?: string;
+}
+
+export interface GroupNameAndArn {
+  readonly groupName: string;
+  readonly groupArn: string;
+}
+
+export interface ThingGroup {
+  readonly thingGroupName: string;
+  readonly thingGroupId: string;
+  readonly thingGroupArn: string;
+  readonly version: number;
+  readonly thingGroupProperties: {
+    readonly thingGroupDescription: string | null;
+    readonly attributePayload: { readonly attributes: Readonly<Record<string, string>> };
+  };
+  readonly thingGroupMetadata: {
+    readonly parentGroupName: string | null;
+    /** Ancestors from the root down to the direct parent. */
+    readonly rootToParentThingGroups: readonly GroupNameAndArn[];
+    readonly creationDate: Date;
+  };
+}
+
+export interface ThingGroupPropertiesInput {
+  readonly thingGroupDescription?: string;
+  readonly attributePayload?: AttributePayload;
+}
+
+export interface CreateThingGroupRequest {
+  readonly thingGroupName: string;
+  readonly parentGroupName?: string;
+  readonly thingGroupProperties?: ThingGroupPropertiesInput;
+}
+
+export interface UpdateThingGroupRequest {
+  readonly thingGroupName: string;
+  readonly thingGroupProperties: ThingGroupPropertiesInput;
+  readonly expectedVersion?: number;
+}
+
+export interface ListThingGroupsRequest extends PageRequest {
+  readonly parentGroup?: string;
+  readonly namePrefixFilter?: string;
+  /** With `parentGroup`: all descendants instead of direct children. */
+  readonly recursive?: boolean;
+}
+
+/** Names a thing and a group, by name or ARN, as AddThingToThingGroup and RemoveThingFromThingGroup do. */
+export interface ThingGroupMembershipRequest {
+  readonly thingGroupName?: string;
+  readonly thingGroupArn?: string;
+  readonly thingName?: string;
+  readonly thingArn?: string;
+}
+
+export interface ListThingsInThingGroupRequest extends PageRequest {
+  readonly thingGroupName: string;
+  readonly recursive?: boolean;
+}
+
+export interface ListThingGroupsForThingRequest extends PageRequest {
+  readonly thingName: string;
+}
+
+export type ThingPage = { readonly things: readonly Thing[]; readonly nextToken?: string };
+export type ThingTypePage = { readonly thingTypes: readonly ThingType[]; readonly nextToken?: string };
+export type GroupPage = { readonly thingGroups: readonly GroupNameAndArn[]; readonly nextToken?: string };
+export type ThingNamePage = { readonly things: readonly string[]; readonly nextToken?: string };
+
+/**
+ * What changed, after it is committed; shaped after IoT registry events (THING_EVENT, THING_TYPE_EVENT,
+ * THING_GROUP_EVENT, THING_GROUP_MEMBERSHIP_EVENT): https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html
+ */
+export type RegistryChange =
+  | { readonly eventType: 'THING_EVENT'; readonly operation: ResourceOperation; readonly thingName: string }
+  | {
+      readonly eventType: 'THING_TYPE_EVENT';
+      readonly operation: ResourceOperation;
+      readonly thingTypeName: string;
+    }
+  | {
+      readonly eventType: 'THING_GROUP_EVENT';
+      readonly operation: ResourceOperation;
+      readonly thingGroupName: string;
+    }
+  | {
+      readonly eventType: 'THING_GROUP_MEMBERSHIP_EVENT';
+      readonly operation: 'ADDED' | 'REMOVED';
+      readonly thingName: string;
+      readonly thingGroupName: string;
+    };
+
+export type ResourceOperation = 'CREATED' | 'UPDATED' | 'DELETED';

@@ -1,0 +1,171 @@
+// The Ingest stage composed as a device and an operator meet it: @aws-sdk/client-iot provisions a thing
+// against the local control plane exactly as against AWS, then the device connects over mutual TLS and the
+// default device policy decides what it may do (iot-policies.html, thing-policy-variables.html).
+import * as iot from '@aws-sdk/client-iot';
+import { silentLogger } from '@tributary/contracts';
+import mqtt, { type MqttClient } from 'mqtt';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devicePolicyName } from '../src/core/index.js';
+import { LocalRegistry, startLocalIotCore, type LocalIotCore } from '../src/local/index.js';
+
+const location = { region: 'us-east-1', account: '000000000000' };
+let dataDir: string;
+let registry: LocalRegistry;
+let core: LocalIotCore;
+let client: iot.IoTClient;
+
+interface Device {
+  readonly certificateArn: string;
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+}
+
+/** What `aws iot create-thing`, `create-keys-and-certificate --set-as-active`, `attach-policy`, `attach-thing-principal` do. */
+async function provision(thingName: string): Promise<Device> {
+  await client.send(new iot.CreateThingCommand({ thingName }));
+  const created = await client.send(new iot.CreateKeysAndCertificateCommand({ setAsActive: true }));
+  const certificateArn = created.certificateArn ?? '';
+  await client.send(new iot.AttachPolicyCommand({ policyName: devicePolicyName, target: certificateArn }));
+  await client.send(new iot.AttachThingPrincipalCommand({ thingName, principal: certificateArn }));
+  return {
+    certificateArn,
+    certificatePem: created.certificatePem ?? '',
+    privateKeyPem: created.keyPair?.PrivateKey ?? '',
+  };
+}
+
+/** The connected client, or 'refused' when the endpoint closes the connection before CONNACK. */
+function tryConnect(device: Device, clientId: string): Promise<MqttClient | 'refused'> {
+  const connection = mqtt.connect(core.mqttsUrl, {
+    clientId,
+    ca: core.ca.caCertificatePem,
+    cert: device.certificatePem,
+    key: device.privateKeyPem,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
+  connection.on('error', () => undefined);
+  return new Promise((resolve) => {
+    connection.once('connect', () => resolve(connection));
+    connection.once('close', () => {
+      connection.end(true);
+      resolve('refused');
+    });
+  });
+}
+
+async function connectDevice(device: Device, clientId: string): Promise<MqttClient> {
+  const connection = await tryConnect(device, clientId);
+  if (connection === 'refused') throw new Error(`${clientId} was refused`);
+  return connection;
+}
+
+const closeOf = (connection: MqttClient) =>
+  new Promise<void>((resolve) => connection.once('close', () => resolve()));
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'iot-core-'));
+  registry = await LocalRegistry.open(join(dataDir, 'registry.duckdb'), {
+    region: location.region,
+    accountId: location.account,
+  });
+  core = await startLocalIotCore({
+    dataDir,
+    registry,
+    logger: silentLogger,
+    location,
+    mqttsPort: 0,
+    mqttPort: 0,
+    controlPlanePort: 0,
+  });
+  client = new iot.IoTClient({
+    endpoint: core.controlPlaneUrl,
+    region: location.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await core?.close();
+  registry?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('a thing provisioned with @aws-sdk/client-iot', () => {
+  it('connects over mutual TLS as itself and publishes its telemetry with QoS 1', async () => {
+    const device = await connectDevice(await provision('pump-1'), 'pump-1');
+    await device.publishAsync('dt/tributary/pump-1/telemetry', '{"metrics":{"t":1}}', { qos: 1 });
+    await device.endAsync();
+  });
+
+  it('cannot connect with another thing’s client id: AWS drops the CONNECT (faults #9)', async () => {
+    const device = await provision('pump-2');
+    expect(await tryConnect(device, 'pump-3')).toBe('refused');
+    // The certificate itself is fine: as itself the device gets in.
+    await (await connectDevice(device, 'pump-2')).endAsync();
+  });
+
+  it('is disconnected for publishing on another thing’s topic (faults #6)', async () => {
+    const device = await connectDevice(await provision('pump-4'), 'pump-4');
+    const closed = closeOf(device);
+    device.publish('dt/tributary/pump-1/telemetry', '{"metrics":{"t":1}}', { qos: 1 });
+    await closed;
+    device.end(true);
+  });
+
+  it('is disconnected for subscribing to # (faults #7)', async () => {
+    const device = await connectDevice(await provision('pump-5'), 'pump-5');
+    const closed = closeOf(device);
+    device.subscribe('#', { qos: 1 });
+    await closed;
+    device.end(true);
+  });
+
+  it('updates its own shadow over MQTT and reads it back over the Device Shadow REST API', async () => {
+    const device = await connectDevice(await provision('pump-6'), 'pump-6');
+    await device.subscribeAsync('$aws/things/pump-6/shadow/update/accepted', { qos: 1 });
+    const accepted = new Promise<Buffer>((resolve) =>
+      device.once('message', (_topic, payload) => resolve(payload)),
+    );
+    await device.publishAsync(
+      '$aws/things/pump-6/shadow/update',
+      JSON.stringify({ state: { reported: { firmware: '1.2.0' } } }),
+      { qos: 1 },
+    );
+    expect(JSON.parse((await accepted).toString())).toMatchObject({
+      state: { reported: { firmware: '1.2.0' } },
+      version: 1,
+    });
+    await device.endAsync();
+    const response = await fetch(`${core.controlPlaneUrl}/things/pump-6/shadow`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ state: { reported: { firmware: '1.2.0' } } });
+  });
+
+  it('is cut off at once when its certificate is made INACTIVE through UpdateCertificate', async () => {
+    const provisioned = await provision('pump-7');
+    const device = await connectDevice(provisioned, 'pump-7');
+    const closed = closeOf(device);
+    const certificateId = provisioned.certificateArn.split('/').pop();
+    await client.send(new iot.UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' }));
+    await closed;
+    device.end(true);
+    expect(await tryConnect(provisioned, 'pump-7')).toBe('refused');
+  });
+
+  it('describes its certificate as AWS does', async () => {
+    const { certificateArn } = await provision('pump-8');
+    const certificateId = certificateArn.split('/').pop();
+    const { certificateDescription } = await client.send(
+      new iot.DescribeCertificateCommand({ certificateId }),
+    );
+    expect(certificateDescription).toMatchObject({ certificateId, certificateArn, status: 'ACTIVE' });
+    const { principals } = await client.send(new iot.ListThingPrincipalsCommand({ thingName: 'pump-8' }));
+    expect(principals).toEqual([certificateArn]);
+  });
+});

@@ -1,0 +1,225 @@
+// The one consumer of one shard: reads batches after the checkpoint, hands them to the processor,
+// and checkpoints only what the processor finished, like a Lambda Kinesis event source mapping with
+// ReportBatchItemFailures, BisectBatchOnFunctionError and MaximumRetryAttempts. A record that keeps
+// failing is dead-lettered, so a poison record never blocks its shard.
+// https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-errors.html
+import type { Logger } from '@tributary/contracts';
+import { writeCheckpoint } from './checkpoint-file.js';
+import type { StoredRecord } from './record-frame.js';
+import { partitionKeyOf } from './shard-of.js';
+import type { ShardLog } from './shard-log.js';
+import { ShardReader } from './shard-reader.js';
+import type {
+  StreamBatchProcessor,
+  StreamBatchResponse,
+  StreamDeadLetterHandler,
+  StreamRecord,
+} from './stream-types.js';
+
+export interface ShardConsumerOptions {
+  readonly shardId: string;
+  readonly shardDir: string;
+  readonly log: ShardLog;
+  readonly checkpoint: number;
+  readonly maxBatchSize: number;
+  readonly maxAttempts: number;
+  readonly logger: Logger;
+  /** Called after every checkpoint with how many records it moved past. */
+  readonly onCheckpoint: (records: number) => void;
+}
+
+export interface ShardHandlers {
+  readonly process: StreamBatchProcessor;
+  readonly deadLetter: StreamDeadLetterHandler;
+}
+
+type StepOutcome = 'progress' | 'idle' | 'bisect' | 'retry';
+
+const retryDelayMs = (failuresInARow: number) => Math.min(50 * 2 ** failuresInARow, 2_000);
+
+export class ShardConsumer {
+  private checkpointed: number;
+  private readonly reader: ShardReader;
+  /** Read but not yet checkpointed, in sequence order: at most one batch. */
+  private unprocessed: StoredRecord[] = [];
+  private batchSize: number;
+  private headFailures = { sequenceNumber: 0, count: 0 };
+  private wake: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private signalStop: () => void = () => undefined;
+  private readonly stopRequested = new Promise<void>((resolve) => (this.signalStop = resolve));
+  private exclusive: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ShardConsumerOptions) {
+    this.checkpointed = options.checkpoint;
+    this.batchSize = options.maxBatchSize;
+    this.reader = new ShardReader(options.log, options.checkpoint + 1);
+  }
+
+  /** The sequence number of the last record whose output is durable. */
+  get checkpoint(): number {
+    return this.checkpointed;
+  }
+
+  start(handlers: ShardHandlers): void {
+    this.running = this.run(handlers);
+  }
+
+  /** Wakes the consumer: new records are durable. */
+  notifyRecords(): void {
+    this.wake?.();
+  }
+
+  /** Moves the checkpoint to just before `sequenceNumber` (clamped to the oldest retained record). */
+  rewind(sequenceNumber: number): Promise<void> {
+    return this.serialized(async () => {
+      const target = Math.max(sequenceNumber, this.options.log.oldestSequence);
+      await this.reader.seek(target);
+      await writeCheckpoint(this.options.shardDir, target - 1);
+      this.checkpointed = target - 1;
+      this.unprocessed = [];
+      this.batchSize = this.options.maxBatchSize;
+      this.wake?.();
+    });
+  }
+
+  /** Retention: drops sealed segments that are checkpointed and older than `cutoffMs`. */
+  deleteExpiredSegments(cutoffMs: number): Promise<number> {
+    return this.serialized(() => this.options.log.deleteExpiredSegments(this.checkpointed, cutoffMs));
+  }
+
+  /** Lets the batch in flight finish and checkpoint, then closes the reader. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.signalStop();
+    this.wake?.();
+    await this.running;
+    await this.reader.close();
+  }
+
+  private async run(handlers: ShardHandlers): Promise<void> {
+    let failuresInARow = 0;
+    while (!this.stopping) {
+      const outcome = await this.serialized(() => this.stepOrRecover(handlers));
+      if (outcome === 'idle') await this.waitForRecords();
+      if (outcome === 'retry') await this.sleep(retryDelayMs(failuresInARow++));
+      if (outcome === 'progress') failuresInARow = 0;
+    }
+  }
+
+  /** A failure outside the processor (reading, checkpointing, dead-lettering) retries from the checkpoint. */
+  private async stepOrRecover(handlers: ShardHandlers): Promise<StepOutcome> {
+    try {
+      return await this.step(handlers);
+    } catch (error) {
+      this.options.logger.error('shard consumer failed; it retries from its checkpoint', {
+        shardId: this.options.shardId,
+        checkpoint: this.checkpointed,
+        error,
+      });
+      this.unprocessed = [];
+      await this.reader.seek(this.checkpointed + 1);
+      return 'retry';
+    }
+  }
+
+  private async step(handlers: ShardHandlers): Promise<StepOutcome> {
+    const batch = await this.nextBatch();
+    if (batch.length === 0) return 'idle';
+    let failedIndex: number;
+    try {
+      const response = await handlers.process(batch.map((record) => this.toStreamRecord(record)));
+      failedIndex = firstFailedIndex(batch, response);
+    } catch (error) {
+      if (batch.length === 1) return this.afterHeadFailed(handlers, error);
+      this.options.logger.warn('batch failed; bisecting it to find the failing record', {
+        shardId: this.options.shardId,
+        size: batch.length,
+        error,
+      });
+      this.batchSize = Math.ceil(batch.length / 2);
+      return 'bisect';
+    }
+    if (failedIndex > 0) await this.checkpointThrough(failedIndex);
+    if (failedIndex >= 0) return this.afterHeadFailed(handlers, new Error('reported in batchItemFailures'));
+    await this.checkpointThrough(batch.length);
+    this.batchSize = this.options.maxBatchSize;
+    this.headFailures = { sequenceNumber: 0, count: 0 };
+    return 'progress';
+  }
+
+  /** The first unprocessed record failed again: retry it, or dead-letter it after maxAttempts. */
+  private async afterHeadFailed(handlers: ShardHandlers, error: unknown): Promise<StepOutcome> {
+    const head = this.unprocessed[0] as StoredRecord;
+    const sameHead = this.headFailures.sequenceNumber === head.sequenceNumber;
+    const attempts = sameHead ? this.headFailures.count + 1 : 1;
+    this.headFailures = { sequenceNumber: head.sequenceNumber, count: attempts };
+    if (attempts < this.options.maxAttempts) return 'retry';
+    this.options.logger.error('record failed every attempt; dead-lettering it', {
+      shardId: this.options.shardId,
+      sequenceNumber: head.sequenceNumber,
+      attempts,
+      error,
+    });
+    const record = this.toStreamRecord(head);
+    await handlers.deadLetter({ record, condition: 'RetryAttemptsExhausted', attempts, error });
+    await this.checkpointThrough(1);
+    return 'progress';
+  }
+
+  private async nextBatch(): Promise<StoredRecord[]> {
+    if (this.unprocessed.length < this.batchSize) {
+      this.unprocessed.push(...(await this.reader.read(this.batchSize - this.unprocessed.length)));
+    }
+    return this.unprocessed.slice(0, this.batchSize);
+  }
+
+  private async checkpointThrough(count: number): Promise<void> {
+    const last = this.unprocessed[count - 1] as StoredRecord;
+    await writeCheckpoint(this.options.shardDir, last.sequenceNumber);
+    this.checkpointed = last.sequenceNumber;
+    this.unprocessed.splice(0, count);
+    this.options.onCheckpoint(count);
+  }
+
+  private toStreamRecord(record: StoredRecord): StreamRecord {
+    return {
+      shardId: this.options.shardId,
+      sequenceNumber: String(record.sequenceNumber),
+      partitionKey: partitionKeyOf(record.data),
+      approximateArrivalTimestamp: record.approximateArrivalTimestamp,
+      data: record.data,
+    };
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.exclusive.then(work);
+    this.exclusive = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Idle means everything read was checkpointed: wait for a record after the checkpoint. */
+  private async waitForRecords(): Promise<void> {
+    if (this.stopping || this.options.log.durableSequence > this.checkpointed) return;
+    await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = undefined;
+  }
+
+  /** A pause before a retry; new records do not cut it short, `stop` does. */
+  private async sleep(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), this.stopRequested]);
+    clearTimeout(timer);
+  }
+}
+
+/** -1 when every record succeeded. An identifier not in the batch retries all of it, as Lambda does. */
+function firstFailedIndex(batch: readonly StoredRecord[], response: StreamBatchResponse | void): number {
+  const failures = response?.batchItemFailures ?? [];
+  if (failures.length === 0) return -1;
+  const indexes = failures.map((failure) =>
+    batch.findIndex((record) => String(record.sequenceNumber) === failure.itemIdentifier),
+  );
+  return indexes.includes(-1) ? 0 : Math.min(...indexes);
+}

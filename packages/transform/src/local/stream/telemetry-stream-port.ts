@@ -1,0 +1,18 @@
+// What the transform worker and the telemetry rule need from a telemetry stream; the in-memory
+// LocalTelemetryStream and the DurableTelemetryStream both provide it.
+import type { TelemetryEnvelope } from '@tributary/contracts';
+
+export interface TelemetryStream {
+  /** Resolves once the stream holds the record (the durable stream: once it is fsync'd). */
+  put(record: TelemetryEnvelope): Promise<void>;
+  /** Starts consuming. `process` resolves once its output is durable; throwing retries the batch. */
+  start(
+    process: (batch: readonly TelemetryEnvelope[]) => Promise<void>,
+    deadLetter: (record: TelemetryEnvelope, error: unknown) => Promise<void>,
+  ): void;
+  stop(): Promise<void>;
+  /** Records put but not yet processed. */
+  readonly depth: number;
+  /** Records processed (or dead-lettered) since the stream was opened. */
+  readonly processed: number;
+}

@@ -1,30 +1,49 @@
 // The composition root of the local platform: every stage's local adapters wired in the order of the
-// data path — broker → rules → stream → transform → lake and live feed → SQL and dashboard.
-import { mkdir } from 'node:fs/promises';
+// data path — IoT Core (broker, policies, shadows) → rules → durable stream → transform → lake and live feed
+// → SQL and dashboard.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createLogger, type Logger, type QuarantineRecord } from '@tributary/contracts';
 import { CostMeter } from '@tributary/cross-cutting';
 import type { RuleErrorRecord } from '@tributary/ingest';
 import {
   LocalRegistry,
   LocalRulesEngine,
-  startBroker,
   startFleetSimulator,
+  startLocalIotCore,
   type FleetSimulator,
 } from '@tributary/ingest/local';
 import { LakeQueryService, LiveFeed, startDashboardServer } from '@tributary/insights/local';
 import { LakeWriter } from '@tributary/store/local';
 import type { TransformResult } from '@tributary/transform';
 import {
-  LocalTelemetryStream,
+  DurableTelemetryStream,
   startTransformWorker,
   telemetryRule,
   ThingContextCache,
 } from '@tributary/transform/local';
-import { lakeDirOf, registryPathOf, type PlatformConfig } from './config.js';
+import {
+  devicesDirOf,
+  endpointsFileOf,
+  iotCoreDirOf,
+  lakeDirOf,
+  localAwsLocation,
+  registryPathOf,
+  streamDirOf,
+  type PlatformConfig,
+} from './config.js';
+import { simulatedDeviceCredentials } from './simulated-devices.js';
 
 export interface RunningPlatform {
   readonly config: PlatformConfig;
-  readonly mqttUrl: string;
+  /** The plain development listener, unless turned off. */
+  readonly mqttUrl: string | undefined;
+  /** MQTT over mutual TLS with IoT policies. */
+  readonly mqttsUrl: string;
+  /** The IoT control plane and Device Shadow REST API (@aws-sdk/client-iot's endpoint). */
+  readonly iotApiUrl: string;
+  /** The CA device certificates chain to, which devices trust for the endpoint. */
+  readonly rootCaPath: string;
   readonly dashboardUrl: string;
   readonly lakeDir: string;
   readonly simulator: FleetSimulator | undefined;
@@ -49,13 +68,22 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     const liveFeed = new LiveFeed();
     const queries = await LakeQueryService.open({ lakeDir });
     stopsInOrder.push(() => queries.close());
-    const registry = await LocalRegistry.open(registryPathOf(config));
+    const registry = await LocalRegistry.open(registryPathOf(config), localAwsLocation);
     stopsInOrder.push(() => registry.close());
 
     // What AWS would bill for this traffic on the deployed design, shown live on the dashboard.
     const meter = new CostMeter();
-    const stream = new LocalTelemetryStream({ logger: log.child({ component: 'stream' }) });
-    const sink = { write: async (result: TransformResult) => deliver(result, lake, liveFeed, meter) };
+    // Durable before the PUBACK, checkpointed only once the lake has the rows in Parquet (DESIGN.md §4).
+    const stream = await DurableTelemetryStream.open({
+      dir: streamDirOf(config),
+      logger: log.child({ component: 'stream' }),
+    });
+    const sink = {
+      write: async (result: TransformResult) => {
+        deliver(result, lake, liveFeed, meter);
+        await lake.flushed();
+      },
+    };
     startTransformWorker({ stream, contexts: new ThingContextCache(registry), sink, logger: log });
     stopsInOrder.push(() => stream.stop());
 
@@ -75,28 +103,37 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
 
     const rules = new LocalRulesEngine({ logger: log.child({ component: 'rules' }) });
     const meteredStream = {
-      put: (envelope: Parameters<LocalTelemetryStream['put']>[0]) => {
+      put: (envelope: Parameters<DurableTelemetryStream['put']>[0]) => {
         meter.kinesisRecord(Buffer.byteLength(JSON.stringify(envelope)));
         return stream.put(envelope);
       },
     };
     rules.addRule(telemetryRule(meteredStream, async (error) => sink.write(quarantineOf(error))));
-    const broker = await startBroker({
+    const iotCore = await startLocalIotCore({
+      dataDir: iotCoreDirOf(config),
+      registry,
+      logger: log.child({ component: 'iot-core' }),
+      location: localAwsLocation,
       host: config.host,
-      port: config.mqttPort,
-      logger: log.child({ component: 'broker' }),
+      mqttPort: config.mqttPort === 'off' ? null : config.mqttPort,
+      mqttsPort: config.mqttsPort,
+      controlPlanePort: config.iotPort,
       beforeAcknowledge: async (packet, clientId) => {
         const payload = toBuffer(packet.payload);
         meter.mqttPublish(packet.topic, payload.length);
         meter.rules(await rules.evaluate(packet.topic, payload, clientId));
       },
     });
-    stopsInOrder.push(() => broker.close());
+    stopsInOrder.push(() => iotCore.close());
+    const rootCaPath = join(devicesDirOf(config), 'root-CA.pem');
+    await mkdir(devicesDirOf(config), { recursive: true });
+    await writeFile(rootCaPath, iotCore.ca.caCertificatePem);
 
     const simulator =
       config.devices > 0
         ? await startFleetSimulator({
-            brokerUrl: broker.url,
+            brokerUrl: iotCore.mqttsUrl,
+            credentialsFor: simulatedDeviceCredentials(iotCore, registry, devicesDirOf(config)),
             registry,
             logger: log.child({ component: 'simulator' }),
             devices: config.devices,
@@ -105,19 +142,25 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
         : undefined;
     if (simulator) stopsInOrder.push(() => simulator.stop());
 
-    return { config, mqttUrl: broker.url, dashboardUrl: dashboard.url, lakeDir, simulator, stop: stopAll };
+    const endpoints = {
+      mqttUrl: iotCore.mqttUrl,
+      mqttsUrl: iotCore.mqttsUrl,
+      iotApiUrl: iotCore.controlPlaneUrl,
+      dashboardUrl: dashboard.url,
+      rootCaPath,
+    };
+    // The CLI's other commands (e.g. `tributary thing create`) find the running platform here.
+    await writeFile(endpointsFileOf(config), JSON.stringify({ pid: process.pid, ...endpoints }, null, 2));
+    stopsInOrder.unshift(() => rm(endpointsFileOf(config), { force: true }));
+
+    return { config, ...endpoints, lakeDir, simulator, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
-async function deliver(
-  result: TransformResult,
-  lake: LakeWriter,
-  liveFeed: LiveFeed,
-  meter: CostMeter,
-): Promise<void> {
+function deliver(result: TransformResult, lake: LakeWriter, liveFeed: LiveFeed, meter: CostMeter): void {
   lake.append('telemetry', result.readings);
   lake.append('anomalies', result.anomalies);
   lake.append('quarantine', result.quarantined);

@@ -109,7 +109,13 @@ describe('tributary catalog show', () => {
   it('prints the local definitions of every lake table, located in the local lake', async () => {
     await expect(runCatalogCommand('show', { dataDir: '/tmp/tributary-show' })).resolves.toBe(0);
     const tables = JSON.parse(stdout) as CatalogTable[];
-    expect(tables.map((table) => table.name)).toEqual(['telemetry', 'anomalies', 'quarantine']);
+    expect(tables.map((table) => table.name)).toEqual([
+      'telemetry',
+      'anomalies',
+      'quarantine',
+      'telemetry_1m',
+      'telemetry_1h',
+    ]);
     expect(tables[0]?.storageDescriptor.location).toBe('file:///tmp/tributary-show/lake/telemetry/');
     expect(tables[0]?.storageDescriptor.columns).toContainEqual({
       name: 'site',

@@ -49,6 +49,10 @@ beforeAll(async () => {
     dataDir,
     '--mqtt-port',
     '0',
+    '--mqtts-port',
+    '0',
+    '--iot-port',
+    '0',
     '--http-port',
     '0',
     '--devices',
@@ -102,9 +106,47 @@ describe('the local platform, end to end', () => {
   });
 
   it.skipIf(!hasMosquittoPub && !process.env['CI'])(
+    'onboards a device with `tributary thing create` that mosquitto_pub then publishes for over mutual TLS',
+    async () => {
+      const deviceDir = join(dataDir, 'e2e-device');
+      const { stdout } = await runCli([
+        'thing',
+        'create',
+        'e2e-tls-device',
+        '--type',
+        'environment-sensor',
+        '--attr',
+        'site=plant-e2e',
+        '--out',
+        deviceDir,
+        '--data-dir',
+        dataDir,
+      ]);
+      expect(stdout).toMatch(/Created thing e2e-tls-device with an ACTIVE certificate/);
+      const mqtts = new URL(platform.mqttsUrl);
+      execFileSync('mosquitto_pub', [
+        ...['-h', '127.0.0.1', '-p', mqtts.port, '-i', 'e2e-tls-device', '-q', '1'],
+        ...['--cafile', join(deviceDir, 'root-CA.pem')],
+        ...['--cert', join(deviceDir, 'e2e-tls-device.cert.pem')],
+        ...['--key', join(deviceDir, 'e2e-tls-device.private.key')],
+        ...['-t', 'dt/tributary/e2e-tls-device/telemetry', '-m', '{"metrics":{"pressure":1.25}}'],
+      ]);
+      const readings = await eventually(async () => {
+        const found = await sql<{ value: number; site: string }>(
+          "SELECT value, site FROM telemetry WHERE thing_name = 'e2e-tls-device'",
+        );
+        return found.length > 0 ? found : undefined;
+      }, 10_000);
+      expect(readings[0]).toEqual({ value: 1.25, site: 'plant-e2e' });
+      const { stdout: things } = await runCli(['thing', 'list', '--data-dir', dataDir]);
+      expect(things).toMatch(/^e2e-tls-device\tenvironment-sensor\tsite=plant-e2e$/m);
+    },
+  );
+
+  it.skipIf(!hasMosquittoPub && !process.env['CI'])(
     'accepts telemetry from mosquitto_pub and quarantines a malformed message with its reason and bytes',
     async () => {
-      const port = new URL(platform.mqttUrl).port;
+      const port = new URL(platform.mqttUrl ?? '').port;
       const publish = (thing: string, message: string) =>
         execFileSync('mosquitto_pub', [
           '-h',

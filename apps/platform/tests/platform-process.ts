@@ -8,6 +8,7 @@ const cli = fileURLToPath(new URL('../bin/tributary.mjs', import.meta.url));
 export interface StartedPlatform {
   readonly child: ChildProcess;
   readonly mqttUrl: string;
+  readonly mqttsUrl: string;
   readonly dashboardUrl: string;
   output(): string;
   stop(): Promise<number | null>;
@@ -28,11 +29,13 @@ export async function startPlatformProcess(args: string[], timeoutMs = 60_000): 
     await new Promise((r) => setTimeout(r, 100));
   }
   const mqttUrl = /mqtt:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0];
+  const mqttsUrl = /mqtts:\/\/127\.0\.0\.1:\d+/.exec(output)?.[0];
   const dashboardUrl = /Dashboard\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
-  if (!mqttUrl || !dashboardUrl) throw new Error(`tributary start printed no URLs:\n${output}`);
+  if (!mqttUrl || !mqttsUrl || !dashboardUrl) throw new Error(`tributary start printed no URLs:\n${output}`);
   return {
     child,
     mqttUrl,
+    mqttsUrl,
     dashboardUrl,
     output: () => output,
     async stop() {

@@ -1,7 +1,13 @@
 // The lake's catalogue: one Glue-compatible table definition per lake table, derived from the contract.
 // The CDK Glue tables and the local catalogue written beside the Parquet files are the same document, so
 // a table Athena reads on AWS has the columns DuckDB reads on this machine.
-import { columnsOf, lakeTables, partitionKeys, partitionProjectionFor, type LakeTableName } from './lake.js';
+import {
+  allLakeTables,
+  columnsOf,
+  partitionKeys,
+  partitionProjectionFor,
+  type AnyLakeTableName,
+} from './lake.js';
 import { glueTypeOf } from './lake-columns.js';
 
 export interface CatalogColumn {
@@ -30,10 +36,10 @@ export interface CatalogTable {
  * The catalogue entry of a lake table whose files live under `lakeUri` (`s3://bucket` on AWS, a
  * `file://` URI locally); partition projection means Athena needs no crawler and no MSCK REPAIR.
  */
-export function catalogTableOf(table: LakeTableName, lakeUri: string): CatalogTable {
+export function catalogTableOf(table: AnyLakeTableName, lakeUri: string): CatalogTable {
   return {
     name: table,
-    description: lakeTables[table].description,
+    description: allLakeTables[table].description,
     tableType: 'EXTERNAL_TABLE',
     parameters: {
       classification: 'parquet',

@@ -4,7 +4,11 @@ import type { z } from 'zod';
 import { AnomalyEvent } from './anomaly-event.js';
 import { EnrichedReading } from './enriched-reading.js';
 import { lakeColumnsOf, type LakeColumn } from './lake-columns.js';
+import { rollupTables } from './lake-rollups.js';
 import { QuarantineRecord } from './quarantine.js';
+
+export * from './lake-rollups.js';
+export * from './lake-retention.js';
 
 export interface LakeTable<Row extends z.ZodObject = z.ZodObject> {
   readonly name: string;
@@ -14,6 +18,7 @@ export interface LakeTable<Row extends z.ZodObject = z.ZodObject> {
   readonly partitionTime: keyof z.infer<Row> & string;
 }
 
+/** The tables whose rows are delivered into the lake: on AWS each has its own stream and Firehose. */
 export const lakeTables = {
   telemetry: {
     name: 'telemetry',
@@ -37,6 +42,13 @@ export const lakeTables = {
 
 export type LakeTableName = keyof typeof lakeTables;
 
+/**
+ * Every table of the lake's catalogue: the delivered tables and the telemetry rollups the lake writer
+ * derives from what it writes (lake-rollups.ts). Same partition scheme, same catalogue, same SQL views.
+ */
+export const allLakeTables = { ...lakeTables, ...rollupTables } as const satisfies Record<string, LakeTable>;
+export type AnyLakeTableName = keyof typeof allLakeTables;
+
 /** Partition keys, outermost first; all strings, zero-padded, so they sort as they read. */
 export const partitionKeys = ['year', 'month', 'day', 'hour'] as const;
 export type PartitionKey = (typeof partitionKeys)[number];
@@ -47,19 +59,19 @@ export function partitionValuesFor(epochMillis: number): Record<PartitionKey, st
 }
 
 /** `telemetry/year=2026/month=11/day=25/hour=05` — relative to the lake root (a directory or an S3 prefix). */
-export function partitionPathFor(table: LakeTableName, epochMillis: number): string {
+export function partitionPathFor(table: AnyLakeTableName, epochMillis: number): string {
   const values = partitionValuesFor(epochMillis);
   return [table, ...partitionKeys.map((key) => `${key}=${values[key]}`)].join('/');
 }
 
 /** Every column of a table, partition keys excluded. */
-export const columnsOf = (table: LakeTableName): LakeColumn[] => lakeColumnsOf(lakeTables[table].row);
+export const columnsOf = (table: AnyLakeTableName): LakeColumn[] => lakeColumnsOf(allLakeTables[table].row);
 
 /**
  * Athena partition projection for the scheme above, so no crawler or MSCK REPAIR is needed on AWS.
  * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-supported-types.html
  */
-export function partitionProjectionFor(table: LakeTableName, bucketUri: string, firstYear = 2024) {
+export function partitionProjectionFor(table: AnyLakeTableName, bucketUri: string, firstYear = 2024) {
   return {
     'projection.enabled': 'true',
     'projection.year.type': 'integer',

@@ -13,7 +13,10 @@ import {
   type LakeColumn,
   type LakeTableName,
   type QuarantineRecord,
+  type RollupTableName,
+  type TelemetryRollup,
 } from '@tributary/contracts';
+import { rollupsOf } from '@tributary/store';
 import { quoteIdentifier, quoteLiteral } from '../src/core/index.js';
 
 export { aQuarantineRecord, aReading, anAnomaly, receivedAt } from '@tributary/contracts/testing';
@@ -25,13 +28,22 @@ export const removeDir = (dir: string): Promise<void> => rm(dir, { recursive: tr
 
 type LakeRowOf = { telemetry: EnrichedReading; anomalies: AnomalyEvent; quarantine: QuarantineRecord };
 
-/** Writes rows as one Parquet file per partition (by received_at), named `fileName`; returns the paths. */
+/**
+ * Writes rows as one Parquet file per partition (by received_at), named `fileName`; returns the paths.
+ * Telemetry also gets its rollup partials, as the LakeWriter publishes them in the same flush.
+ */
 export async function writeLakeRows<T extends LakeTableName>(
   lakeDir: string,
   table: T,
   rows: readonly LakeRowOf[T][],
   fileName = 'part-00000.parquet',
 ): Promise<string[]> {
+  if (table === 'telemetry') {
+    const rollups = rollupsOf(rows as readonly EnrichedReading[]);
+    for (const rollupTable of Object.keys(rollups) as RollupTableName[]) {
+      await writeRollupRows(lakeDir, rollupTable, rollups[rollupTable], fileName);
+    }
+  }
   const byPartition = new Map<string, LakeRowOf[T][]>();
   for (const row of rows) {
     const partition = partitionPathFor(table, row.received_at);
@@ -45,6 +57,23 @@ export async function writeLakeRows<T extends LakeTableName>(
     paths.push(path);
   }
   return paths;
+}
+
+async function writeRollupRows(
+  lakeDir: string,
+  table: RollupTableName,
+  rows: readonly TelemetryRollup[],
+  fileName: string,
+): Promise<void> {
+  const byPartition = new Map<string, TelemetryRollup[]>();
+  for (const row of rows) {
+    const partition = partitionPathFor(table, row.bucket_start);
+    byPartition.set(partition, [...(byPartition.get(partition) ?? []), row]);
+  }
+  for (const [partition, partitionRows] of byPartition) {
+    await mkdir(join(lakeDir, partition), { recursive: true });
+    await writeParquet(join(lakeDir, partition, fileName), columnsOf(table), partitionRows);
+  }
 }
 
 /** Writes rows with the given columns to one Parquet file at `path`. */

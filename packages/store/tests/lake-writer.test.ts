@@ -15,10 +15,14 @@ let duckdb: DuckDBConnection;
 
 async function filesUnder(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(directory, join(e.parentPath, e.name)))
-    .filter((path) => !path.startsWith('_catalog/'));
+  return (
+    entries
+      .filter((e) => e.isFile())
+      .map((e) => relative(directory, join(e.parentPath, e.name)))
+      .filter((path) => !path.startsWith('_catalog/'))
+      // The rollup partials of each telemetry file: lake-writer-rollups.test.ts covers them.
+      .filter((path) => !/^telemetry_1[mh]\//.test(path))
+  );
 }
 
 async function sql(query: string): Promise<Record<string, unknown>[]> {
@@ -59,7 +63,8 @@ describe('LakeWriter', () => {
       ),
       expect.stringMatching(/^telemetry\/year=2026\/month=11\/day=25\/hour=06\/part-.+\.parquet$/),
     ]);
-    expect(writer.stats).toMatchObject({ filesWritten: 2, rowsWritten: { telemetry: 2 }, bufferedRows: 0 });
+    // Each telemetry file comes with its two rollup partials.
+    expect(writer.stats).toMatchObject({ filesWritten: 6, rowsWritten: { telemetry: 2 }, bufferedRows: 0 });
   });
 
   it('writes files DuckDB reads with hive partitioning and the contract column types', async () => {
@@ -119,7 +124,8 @@ describe('LakeWriter', () => {
       { readings: bigint },
     ];
     expect(readings).toBe(1n);
-    expect(writer.stats).toMatchObject({ duplicatesSkipped: 2, filesWritten: 1 });
+    // One telemetry file and its two rollup partials (per minute, per hour).
+    expect(writer.stats).toMatchObject({ duplicatesSkipped: 2, filesWritten: 3 });
   });
 
   it('skips a replay of rows a previous writer already wrote to the partition', async () => {
@@ -207,6 +213,8 @@ describe('LakeWriter', () => {
       'anomalies.json',
       'quarantine.json',
       'telemetry.json',
+      'telemetry_1h.json',
+      'telemetry_1m.json',
     ]);
   });
 });

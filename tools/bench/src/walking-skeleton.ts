@@ -68,7 +68,20 @@ interface CliPlatform {
 async function startCli(dataDir: string): Promise<CliPlatform> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, 'start', '--data-dir', dataDir, '--mqtt-port', '0', '--http-port', '0'],
+    [
+      cli,
+      'start',
+      '--data-dir',
+      dataDir,
+      '--mqtt-port',
+      '0',
+      '--mqtts-port',
+      '0',
+      '--iot-port',
+      '0',
+      '--http-port',
+      '0',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -9,6 +9,7 @@ import { runImportCommand } from './import-command.js';
 import { runNabCommand } from './nab-command.js';
 import { runQueryCommand } from './query-command.js';
 import { runStartCommand } from './start-command.js';
+import { runThingCommand } from './thing-command.js';
 import { runTraceCommand } from './trace-command.js';
 
 const usage = `tributary — the AWS IoT data path on this machine
@@ -16,11 +17,18 @@ const usage = `tributary — the AWS IoT data path on this machine
 Usage:
   tributary start [options]            start broker, rules, stream, transform, lake, SQL and dashboard
       --data-dir DIR                   where the lake and registry live (default: ./.tributary)
-      --mqtt-port N                    MQTT listener on 127.0.0.1 (default: 1883; 0 picks a free port)
+      --mqtts-port N                   MQTT over mutual TLS with IoT policies (default: 8883; 0 picks a free port)
+      --mqtt-port N|off                plain MQTT development listener, no certificate (default: 1883)
+      --iot-port N                     IoT control plane and Device Shadow REST API (default: 8081)
       --http-port N                    dashboard and SQL API (default: 8080; 0 picks a free port)
       --devices N                      simulated devices (default: 5; 0 for none)
       --interval-ms N                  milliseconds between two readings of a device (default: 1000)
       --log-level L                    debug | info | warn | error (default: warn)
+  tributary thing create <name>        a thing with an ACTIVE certificate under the default device policy, through
+                                       the running platform's IoT API; writes <name>.cert.pem, .private.key, root-CA.pem
+      --type T  --attr key=value ...   its thing type and attributes
+      --out DIR                        where the files go (default: ./<name>)
+  tributary thing list                 the things in the registry
   tributary query "<sql>" [options]    run SQL over the lake (tables: telemetry, anomalies, quarantine)
       --data-dir DIR                   (default: ./.tributary)
       --format table|json|csv          (default: table)
@@ -57,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
     options: {
       'data-dir': { type: 'string' },
       'mqtt-port': { type: 'string' },
+      'mqtts-port': { type: 'string' },
+      'iot-port': { type: 'string' },
       'http-port': { type: 'string' },
       devices: { type: 'string' },
       'interval-ms': { type: 'string' },
@@ -73,10 +83,15 @@ async function main(argv: string[]): Promise<number> {
       'basic-ingest': { type: 'boolean' },
       templates: { type: 'string' },
       database: { type: 'string' },
+      type: { type: 'string' },
+      attr: { type: 'string', multiple: true },
       region: { type: 'string' },
     },
   });
-  if (!['query', 'export', 'trace', 'import', 'catalog'].includes(command ?? '') && positionals.length > 0) {
+  if (
+    !['query', 'export', 'trace', 'import', 'catalog', 'thing'].includes(command ?? '') &&
+    positionals.length > 0
+  ) {
     process.stderr.write(`tributary ${command ?? ''} takes no argument "${positionals[0]}".\n\n${usage}`);
     return 2;
   }
@@ -85,6 +100,8 @@ async function main(argv: string[]): Promise<number> {
       return runStartCommand({
         dataDir: values['data-dir'],
         mqttPort: values['mqtt-port'],
+        mqttsPort: values['mqtts-port'],
+        iotPort: values['iot-port'],
         httpPort: values['http-port'],
         devices: values.devices,
         intervalMs: values['interval-ms'],
@@ -111,6 +128,13 @@ async function main(argv: string[]): Promise<number> {
       return runTraceCommand(positionals.join(' '), { dataDir: values['data-dir'] });
     case 'audit':
       return runAuditCommand({ templates: values.templates });
+    case 'thing':
+      return runThingCommand(positionals, {
+        dataDir: values['data-dir'],
+        type: values.type,
+        attr: values.attr,
+        out: values.out,
+      });
     case 'catalog':
       return runCatalogCommand(positionals.join(' ') || undefined, {
         database: values.database,

@@ -22,7 +22,14 @@ export async function runStartCommand(options: Record<string, string | undefined
 function explainStartFailure(error: unknown, config: PlatformConfig): unknown {
   const { code, port } = error as { code?: string; port?: number };
   if (code === 'EADDRINUSE') {
-    const option = port === config.mqttPort ? '--mqtt-port' : '--http-port';
+    const option =
+      port === config.mqttPort
+        ? '--mqtt-port'
+        : port === config.mqttsPort
+          ? '--mqtts-port'
+          : port === config.iotPort
+            ? '--iot-port'
+            : '--http-port';
     return new Error(
       `Port ${port} on ${config.host} is already in use (another tributary?): stop it or pass ${option} <free port>`,
     );
@@ -40,9 +47,21 @@ function describe(platform: RunningPlatform): string {
   const devices = simulator
     ? `${simulator.thingNames.length} (${simulator.thingNames[0]}…), one reading every ${config.intervalMs} ms`
     : 'none (--devices 0)';
+  const mqtts = new URL(platform.mqttsUrl);
+  const plain = platform.mqttUrl
+    ? `  MQTT, development listener   ${platform.mqttUrl}   no certificate, no policies (--mqtt-port off closes it)`
+    : '  MQTT, development listener   off';
+  const tryPlain = platform.mqttUrl
+    ? [
+        `  mosquitto_pub -h ${config.host} -p ${new URL(platform.mqttUrl).port} -q 1 -t dt/tributary/my-thing/telemetry -m '{"metrics":{"temperature":21.5}}'`,
+      ]
+    : [];
   return [
     'tributary is running on this machine:',
-    `  MQTT broker (AWS IoT Core)   ${platform.mqttUrl}   publish to dt/tributary/<thing>/telemetry`,
+    `  MQTT broker (AWS IoT Core)   ${platform.mqttsUrl}   mutual TLS and IoT policies; publish to dt/tributary/<thing>/telemetry`,
+    plain,
+    `  IoT API                      ${platform.iotApiUrl}   registry, certificates, policies, shadows (@aws-sdk/client-iot endpoint)`,
+    `  Root CA                      ${platform.rootCaPath}`,
     `  Dashboard                    ${platform.dashboardUrl}`,
     `  SQL API                      POST ${platform.dashboardUrl}/api/query  {"sql": "..."}`,
     `  Parquet lake                 ${platform.lakeDir}`,
@@ -50,7 +69,9 @@ function describe(platform: RunningPlatform): string {
     '',
     'Try:',
     `  pnpm tributary query "SELECT thing_name, metric, value, site FROM telemetry ORDER BY received_at DESC LIMIT 5"`,
-    `  mosquitto_pub -h ${config.host} -p ${new URL(platform.mqttUrl).port} -q 1 -t dt/tributary/my-thing/telemetry -m '{"metrics":{"temperature":21.5}}'`,
+    `  pnpm tributary thing create my-thing --out ./my-thing`,
+    `  mosquitto_pub -h ${config.host} -p ${mqtts.port} --cafile ./my-thing/root-CA.pem --cert ./my-thing/my-thing.cert.pem --key ./my-thing/my-thing.private.key -i my-thing -q 1 -t dt/tributary/my-thing/telemetry -m '{"metrics":{"temperature":21.5}}'`,
+    ...tryPlain,
     'Ctrl-C stops everything.',
     '',
   ].join('\n');

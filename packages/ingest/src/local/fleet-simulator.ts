@@ -1,11 +1,22 @@
-// Simulated devices: real MQTT clients that connect as their thing and publish telemetry at QoS 1,
+// Simulated devices: real MQTT clients that connect as their thing — over mutual TLS with their own
+// certificate when given credentials, as a device meets AWS IoT Core — and publish telemetry at QoS 1,
 // with daily-cycle values, noise and a rare spike so the anomaly detector has something to find.
 import { topics, type Logger, type TelemetryReading } from '@tributary/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { LocalRegistry } from './registry.js';
 
+/** What a device presents over mutual TLS: its certificate and key, and the CA it trusts, as PEM. */
+export interface DeviceCredentials {
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+  readonly caCertificatePem: string;
+}
+
 export interface FleetSimulatorOptions {
+  /** `mqtts://…` with `credentialsFor`, or the plain development listener's `mqtt://…`. */
   readonly brokerUrl: string;
+  /** Each device's certificate (e.g. provisioned on first start); without it devices connect in plain MQTT. */
+  readonly credentialsFor?: (thingName: string) => Promise<DeviceCredentials>;
   readonly registry: LocalRegistry;
   readonly logger: Logger;
   /** @default 5 */
@@ -44,9 +55,20 @@ export async function startFleetSimulator(options: FleetSimulatorOptions): Promi
     });
   }
   const clients: MqttClient[] = await Promise.all(
-    thingNames.map((thingName) =>
-      mqtt.connectAsync(options.brokerUrl, { clientId: thingName, reconnectPeriod: 1000 }),
-    ),
+    thingNames.map(async (thingName) => {
+      const credentials = await options.credentialsFor?.(thingName);
+      return mqtt.connectAsync(options.brokerUrl, {
+        clientId: thingName,
+        reconnectPeriod: 1000,
+        ...(credentials
+          ? {
+              ca: credentials.caCertificatePem,
+              cert: credentials.certificatePem,
+              key: credentials.privateKeyPem,
+            }
+          : {}),
+      });
+    }),
   );
   const timers = clients.map((client, i) => {
     const thingName = thingNames[i] as string;

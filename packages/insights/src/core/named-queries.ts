@@ -1,5 +1,8 @@
 // The queries the dashboard and the CLI run by name. Written in the SQL that DuckDB and Athena (Trino)
-// share: `?` placeholders (the only style both bind), max_by, CAST('YYYY-MM-DD HH:MM:SS.sss' AS TIMESTAMP).
+// share: `?` placeholders (the only style both bind), max_by, date_trunc,
+// CAST('YYYY-MM-DD HH:MM:SS.sss' AS TIMESTAMP).
+// Queries over the rollup tables combine their partial rows (contracts/lake-rollups.ts): sums of counts and
+// sums, min of mins, max of maxes, max_by(last_value, last_received_at) — never one row per bucket.
 import { QueryError } from './query-error.js';
 
 export interface NamedQueryParameter {
@@ -22,15 +25,56 @@ const since: NamedQueryParameter = {
   description: 'Only rows received at or after this time.',
 };
 
+const seriesRange = (unit: string): NamedQueryParameter[] => [
+  {
+    name: 'from',
+    type: 'timestamp',
+    description: `Start of the range, inclusive; a ${unit} starting before it is left out.`,
+  },
+  { name: 'to', type: 'timestamp', description: `End of the range, exclusive: ${unit}s starting before it.` },
+];
+
 export const namedQueries = {
   latest_values: {
     description: 'The latest value of every metric of every thing.',
-    sql: `SELECT thing_name, metric, max_by(value, received_at) AS value, max(received_at) AS received_at
-FROM telemetry
-WHERE received_at >= CAST(? AS TIMESTAMP)
+    // From the hourly rollups: the latest reading received since `since` is the last one of a partial whose
+    // last_received_at is at or after `since`, so this equals max_by(value, received_at) over the raw rows.
+    // The bucket_start bound only lets the reader skip files and row groups.
+    sql: `SELECT thing_name, metric, max_by(last_value, last_received_at) AS value, max(last_received_at) AS received_at
+FROM telemetry_1h
+WHERE bucket_start >= date_trunc('hour', CAST(? AS TIMESTAMP)) AND last_received_at >= CAST(? AS TIMESTAMP)
 GROUP BY thing_name, metric
 ORDER BY thing_name, metric`,
-    parameters: [since],
+    parameters: [since, since],
+  },
+  thing_series: {
+    description:
+      'One metric of one thing per minute (readings, average, min, max), for a chart; oldest first.',
+    sql: `SELECT bucket_start, CAST(sum(reading_count) AS BIGINT) AS readings,
+  sum(value_sum) / sum(reading_count) AS avg_value, min(value_min) AS min_value, max(value_max) AS max_value
+FROM telemetry_1m
+WHERE thing_name = ? AND metric = ? AND bucket_start >= CAST(? AS TIMESTAMP) AND bucket_start < CAST(? AS TIMESTAMP)
+GROUP BY bucket_start
+ORDER BY bucket_start`,
+    parameters: [
+      { name: 'thing_name', type: 'string', description: 'The thing whose series to return.' },
+      { name: 'metric', type: 'string', description: 'The metric to chart.' },
+      ...seriesRange('minute'),
+    ],
+  },
+  fleet_series: {
+    description: 'One metric over the whole fleet per hour (things reporting, readings, average, min, max).',
+    sql: `SELECT bucket_start, CAST(count(DISTINCT thing_name) AS BIGINT) AS things,
+  CAST(sum(reading_count) AS BIGINT) AS readings, sum(value_sum) / sum(reading_count) AS avg_value,
+  min(value_min) AS min_value, max(value_max) AS max_value
+FROM telemetry_1h
+WHERE metric = ? AND bucket_start >= CAST(? AS TIMESTAMP) AND bucket_start < CAST(? AS TIMESTAMP)
+GROUP BY bucket_start
+ORDER BY bucket_start`,
+    parameters: [
+      { name: 'metric', type: 'string', description: 'The metric to aggregate.' },
+      ...seriesRange('hour'),
+    ],
   },
   thing_readings: {
     description: 'The readings of one thing received in a time range, oldest first.',

@@ -3,14 +3,14 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { LakeTableName } from '@tributary/contracts';
+import type { AnyLakeTableName } from '@tributary/contracts';
 import { lakeTableNames, lakeViewSql, quoteLiteral } from '../core/index.js';
 
 const memoryLimit = '1GB';
 
 export class LakeSandbox {
   /** Tables whose view reads files; the others are still the empty stand-in. */
-  private readonly tablesWithFiles = new Set<LakeTableName>();
+  private readonly tablesWithFiles = new Set<AnyLakeTableName>();
   private refreshing: Promise<void> = Promise.resolve();
 
   private constructor(

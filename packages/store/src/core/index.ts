@@ -5,3 +5,5 @@ export * from './partition-plan.js';
 export * from './bounded-key-set.js';
 export * from './lake-catalog.js';
 export * from './catalog-diff.js';
+export * from './telemetry-rollups.js';
+export * from './partition-retention.js';

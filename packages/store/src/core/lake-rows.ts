@@ -1,20 +1,22 @@
 // Rows of the lake's tables: their types, validation against the contract, and the idempotency key
 // that makes a row appear once however often it is delivered (DESIGN.md §4).
 import {
-  lakeTables,
+  allLakeTables,
   partitionPathFor,
   readingKey,
   type AnomalyEvent,
+  type AnyLakeTableName,
   type LakeTableName,
   type QuarantineRecord,
 } from '@tributary/contracts';
 import { LakeWriterError } from './lake-writer-error.js';
 
 /** The row type of a lake table, as its zod schema outputs it. */
-export type LakeRow<T extends LakeTableName> = ReturnType<(typeof lakeTables)[T]['row']['parse']>;
-export type AnyLakeRow = LakeRow<LakeTableName>;
+export type LakeRow<T extends AnyLakeTableName> = ReturnType<(typeof allLakeTables)[T]['row']['parse']>;
+export type AnyLakeRow = LakeRow<AnyLakeTableName>;
 
-export const lakeTableNames = Object.keys(lakeTables) as LakeTableName[];
+/** Every table the lake holds: the delivered ones, then the rollups derived from telemetry. */
+export const lakeTableNames = Object.keys(allLakeTables) as AnyLakeTableName[];
 
 interface RowKey<T extends LakeTableName> {
   /** The columns the key is made of, so a writer can read keys back from files already written. */
@@ -34,11 +36,11 @@ export const rowKeyOf = <T extends LakeTableName>(table: T, row: LakeRow<T>): st
   (rowKeys[table].keyOf as (row: LakeRow<T>) => string)(row);
 
 // Four-digit years only: a far-future epoch would otherwise become `year=+275760`.
-const partitionPathPattern = /^[a-z]+\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}$/;
+const partitionPathPattern = /^[a-z0-9_]+\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}$/;
 
 /** `telemetry/year=2026/month=11/day=25/hour=05`, from the row's receive time — never from its content. */
-export function partitionPathOfRow<T extends LakeTableName>(table: T, row: LakeRow<T>): string {
-  const partitionTime = lakeTables[table].partitionTime;
+export function partitionPathOfRow<T extends AnyLakeTableName>(table: T, row: LakeRow<T>): string {
+  const partitionTime = allLakeTables[table].partitionTime;
   const epochMillis = (row as Record<string, unknown>)[partitionTime] as number;
   const path = partitionPathFor(table, epochMillis);
   if (!partitionPathPattern.test(path)) {
@@ -54,8 +56,11 @@ export function partitionPathOfRow<T extends LakeTableName>(table: T, row: LakeR
  * Checks rows against their table's zod schema and partition scheme. A failure is a bug upstream
  * (Transform validates input), so it throws rather than quarantining.
  */
-export function validateLakeRows<T extends LakeTableName>(table: T, rows: readonly unknown[]): LakeRow<T>[] {
-  const schema = lakeTables[table].row;
+export function validateLakeRows<T extends AnyLakeTableName>(
+  table: T,
+  rows: readonly unknown[],
+): LakeRow<T>[] {
+  const schema = allLakeTables[table].row;
   return rows.map((row, index) => {
     const parsed = schema.safeParse(row);
     if (!parsed.success) {

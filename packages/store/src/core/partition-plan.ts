@@ -1,15 +1,15 @@
 // Plans a flush: which rows go to which hive partition, under which file name, minus rows already written.
-import type { LakeTableName } from '@tributary/contracts';
+import type { AnyLakeTableName, LakeTableName } from '@tributary/contracts';
 import { partitionPathOfRow, rowKeyOf, type LakeRow } from './lake-rows.js';
 
-export interface PartitionBatch<T extends LakeTableName> {
+export interface PartitionBatch<T extends AnyLakeTableName> {
   /** Relative to the lake root, e.g. `telemetry/year=2026/month=11/day=25/hour=05`. */
   readonly partitionPath: string;
   readonly rows: LakeRow<T>[];
 }
 
 /** Groups rows by partition, keeping the order in which partitions and rows first appear. */
-export function groupRowsByPartition<T extends LakeTableName>(
+export function groupRowsByPartition<T extends AnyLakeTableName>(
   table: T,
   rows: readonly LakeRow<T>[],
 ): PartitionBatch<T>[] {

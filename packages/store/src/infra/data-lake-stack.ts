@@ -1,6 +1,7 @@
 // The lake on AWS: an encrypted, versioned S3 bucket; a Glue database whose tables are the contract's
-// catalogue (partition projection, so no crawler); and a Firehose per lake table that delivers the
-// Transform stream of that table into hive partitions by receive time, converted to Parquet.
+// catalogue (partition projection, so no crawler); and a Firehose per delivered lake table that delivers
+// the Transform stream of that table into hive partitions by receive time, converted to Parquet.
+// The rollup tables (telemetry_1m, telemetry_1h) are catalogued but nothing fills them on AWS yet.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as glue from 'aws-cdk-lib/aws-glue';
@@ -10,12 +11,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import {
+  allLakeTables,
   catalogTableOf,
+  defaultLakeRetentionDays,
   deliveryStreamParameterOf,
   lakeStreamParameterOf,
   lakeTables,
   parameters,
   partitionKeys,
+  type AnyLakeTableName,
   type LakeTableName,
 } from '@tributary/contracts';
 import {
@@ -54,6 +58,11 @@ export class DataLakeStack extends StageStack<'store'> {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
         { prefix: 'errors/', expiration: Duration.days(90) },
+        // Each table's retention, as the local sweeper applies it (contracts/lake-retention.ts).
+        ...(Object.keys(allLakeTables) as AnyLakeTableName[]).map((table) => ({
+          prefix: `${table}/`,
+          expiration: Duration.days(defaultLakeRetentionDays[table]),
+        })),
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -67,13 +76,15 @@ export class DataLakeStack extends StageStack<'store'> {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    for (const table of Object.keys(lakeTables) as LakeTableName[]) {
+    for (const table of Object.keys(allLakeTables) as AnyLakeTableName[]) {
       const glueTable = new glue.CfnTable(this, `Table-${table}`, {
         catalogId: this.account,
         databaseName: glueDatabaseName,
         tableInput: catalogTableOf(table, lakeUri),
       });
       glueTable.addResourceDependency(database);
+    }
+    for (const table of Object.keys(lakeTables) as LakeTableName[]) {
       const delivery = this.deliverInto(table, deliveryLogs);
       this.publish(deliveryStreamParameterOf(table), delivery.ref);
     }

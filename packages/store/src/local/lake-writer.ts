@@ -1,11 +1,13 @@
 // The local lake writer: buffers validated rows, drops duplicates by idempotency key, and flushes them
 // as Parquet files into hive partitions by receive time, on a timer and when the buffer fills.
-import type { LakeTableName } from '@tributary/contracts';
+import type { AnyLakeTableName, LakeTableName, RollupTableName } from '@tributary/contracts';
 import {
   BoundedKeySet,
   groupRowsByPartition,
+  isRollupTable,
   lakeTableNames,
   LakeWriterError,
+  rollupsOf,
   rowKeyOf,
   selectUnwrittenRows,
   validateLakeRows,
@@ -30,7 +32,8 @@ export interface LakeWriterOptions {
 }
 
 export interface LakeWriterStats {
-  readonly rowsWritten: Record<LakeTableName, number>;
+  /** Per table, rollups included (their partial rows: see contracts/lake-rollups.ts). */
+  readonly rowsWritten: Record<AnyLakeTableName, number>;
   readonly filesWritten: number;
   readonly duplicatesSkipped: number;
   readonly bufferedRows: number;
@@ -51,6 +54,10 @@ export class LakeWriter {
   private duplicatesSkipped = 0;
   private lastFlushError: string | null = null;
   private flushQueue: Promise<void> = Promise.resolve();
+  /** Rows accepted by `append` so far, and how many of the first of them are in Parquet files. */
+  private appendedRows = 0;
+  private durableRows = 0;
+  private readonly durabilityWaiters: { readonly rows: number; readonly resolve: () => void }[] = [];
   private closed = false;
   private readonly timer: NodeJS.Timeout;
 
@@ -89,6 +96,7 @@ export class LakeWriter {
     }
     const buffer = this.buffered[table];
     for (const row of validateLakeRows(table, rows)) buffer.push(row);
+    this.appendedRows += rows.length;
     if (this.bufferedRowCount >= this.maxBufferedRows / 2) this.flushInBackground();
   }
 
@@ -97,6 +105,18 @@ export class LakeWriter {
     const flushed = this.flushQueue.then(() => this.writeBuffered());
     this.flushQueue = flushed.catch(() => undefined);
     return flushed;
+  }
+
+  /**
+   * Resolves once every row appended so far is in a Parquet file (or was a duplicate of one), after
+   * the next successful flush; it does not start one. While flushes fail (ENOSPC, permissions) it
+   * keeps waiting rather than rejecting: the rows stay buffered and are retried, and a caller that
+   * checkpoints only after this resolves redelivers them if the process dies first.
+   */
+  flushed(): Promise<void> {
+    const rows = this.appendedRows;
+    if (this.durableRows >= rows) return Promise.resolve();
+    return new Promise((resolve) => this.durabilityWaiters.push({ rows, resolve }));
   }
 
   /** Flushes and releases DuckDB; a failed final flush is thrown, and the writer stays open to retry. */
@@ -128,22 +148,35 @@ export class LakeWriter {
   }
 
   private flushInBackground(): void {
-    if (this.bufferedRowCount === 0) return;
+    // Rows a flush wrote after it started may still wait for a flush to mark them durable.
+    if (this.bufferedRowCount === 0 && this.durableRows >= this.appendedRows) return;
     // The error is kept in stats.lastFlushError and the rows stay buffered; the next flush retries.
     this.flush().catch(() => undefined);
   }
 
   private async writeBuffered(): Promise<void> {
+    // Rows appended while this flush runs may miss it: only those appended before it are promised.
+    const appendedBeforeFlush = this.appendedRows;
     try {
       for (const table of lakeTableNames) await this.writeTable(table);
       this.lastFlushError = null;
+      this.markDurable(appendedBeforeFlush);
     } catch (error) {
       this.lastFlushError = error instanceof Error ? error.message : String(error);
       throw error;
     }
   }
 
-  private async writeTable(table: LakeTableName): Promise<void> {
+  private markDurable(rows: number): void {
+    this.durableRows = Math.max(this.durableRows, rows);
+    const waiting = this.durabilityWaiters.splice(0);
+    for (const waiter of waiting) {
+      if (waiter.rows <= this.durableRows) waiter.resolve();
+      else this.durabilityWaiters.push(waiter);
+    }
+  }
+
+  private async writeTable(table: AnyLakeTableName): Promise<void> {
     const rows = this.buffered[table];
     if (rows.length === 0) return;
     this.buffered[table] = [];
@@ -164,16 +197,42 @@ export class LakeWriter {
     }
   }
 
-  private async writePartition(table: LakeTableName, batch: PartitionBatch<LakeTableName>): Promise<void> {
+  private async writePartition(
+    table: AnyLakeTableName,
+    batch: PartitionBatch<AnyLakeTableName>,
+  ): Promise<void> {
+    if (isRollupTable(table)) return this.writeRollupPartition(table, batch);
     await this.rememberKeysAlreadyIn(table, batch.partitionPath);
-    const unwritten = selectUnwrittenRows(table, batch.rows, this.writtenKeys);
+    const unwritten = selectUnwrittenRows(table, batch.rows as LakeRow<LakeTableName>[], this.writtenKeys);
     if (unwritten.rows.length > 0) {
       await this.files.publish(table, batch.partitionPath, unwritten.rows);
       this.filesWritten += 1;
       this.rowsWritten[table] += unwritten.rows.length;
       for (const key of unwritten.keys) this.writtenKeys.add(key);
+      if (table === 'telemetry') this.bufferRollupsOf(unwritten.rows as LakeRow<'telemetry'>[]);
     }
     this.duplicatesSkipped += unwritten.duplicates;
+  }
+
+  /**
+   * Rollups of exactly the telemetry rows just written — duplicates already dropped — buffered so that this
+   * same flush publishes them (rollup tables come after telemetry in lakeTableNames).
+   */
+  private bufferRollupsOf(writtenReadings: readonly LakeRow<'telemetry'>[]): void {
+    const rollups = rollupsOf(writtenReadings);
+    for (const table of Object.keys(rollups) as RollupTableName[]) {
+      for (const row of rollups[table]) this.buffered[table].push(row);
+    }
+  }
+
+  /** Rollup rows are partial aggregates with no idempotency key: every one is published, none deduplicated. */
+  private async writeRollupPartition(
+    table: RollupTableName,
+    batch: PartitionBatch<AnyLakeTableName>,
+  ): Promise<void> {
+    await this.files.publish(table, batch.partitionPath, batch.rows);
+    this.filesWritten += 1;
+    this.rowsWritten[table] += batch.rows.length;
   }
 
   /**
@@ -183,11 +242,11 @@ export class LakeWriter {
   private async rememberKeysAlreadyIn(table: LakeTableName, partitionPath: string): Promise<void> {
     if (this.loadedPartitions.has(partitionPath)) return;
     const keyRows = await this.files.readKeyColumns(table, partitionPath);
-    for (const keyRow of keyRows) this.writtenKeys.add(rowKeyOf(table, keyRow as AnyLakeRow));
+    for (const keyRow of keyRows) this.writtenKeys.add(rowKeyOf(table, keyRow as LakeRow<LakeTableName>));
     this.loadedPartitions.add(partitionPath);
   }
 }
 
-function emptyPerTable<V>(initial: () => V): Record<LakeTableName, V> {
-  return Object.fromEntries(lakeTableNames.map((table) => [table, initial()])) as Record<LakeTableName, V>;
+function emptyPerTable<V>(initial: () => V): Record<AnyLakeTableName, V> {
+  return Object.fromEntries(lakeTableNames.map((table) => [table, initial()])) as Record<AnyLakeTableName, V>;
 }

@@ -9,7 +9,14 @@ import {
   timestampMillisValue,
   type DuckDBAppender,
 } from '@duckdb/node-api';
-import { columnsOf, duckdbTypeOf, type LakeTableName, type LakeType } from '@tributary/contracts';
+import {
+  allLakeTables,
+  columnsOf,
+  duckdbTypeOf,
+  type AnyLakeTableName,
+  type LakeTableName,
+  type LakeType,
+} from '@tributary/contracts';
 import {
   dataFileName,
   keyColumnsOf,
@@ -22,7 +29,19 @@ import {
 const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 // Paths are ours (lake root + partition from timestamps + uuid), never row values; rows go through the appender.
 const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-const stagingTableOf = (table: LakeTableName): string => quoteIdentifier(`staging_${table}`);
+const stagingTableOf = (table: AnyLakeTableName): string => quoteIdentifier(`staging_${table}`);
+
+/**
+ * Each file is sorted by thing, metric and time, so a query for one thing reads only the row groups whose
+ * min/max statistics can hold it (DuckDB and Athena both skip the others).
+ */
+function sortColumnsOf(table: AnyLakeTableName): string {
+  const names = new Set(columnsOf(table).map((column) => column.name));
+  return ['thing_name', 'metric', allLakeTables[table].partitionTime]
+    .filter((name) => names.has(name))
+    .map(quoteIdentifier)
+    .join(', ');
+}
 
 export class ParquetPartitionFiles {
   private constructor(
@@ -42,7 +61,11 @@ export class ParquetPartitionFiles {
   }
 
   /** Writes rows as one new Parquet file in the partition and returns its path once it is visible. */
-  async publish(table: LakeTableName, partitionPath: string, rows: readonly AnyLakeRow[]): Promise<string> {
+  async publish(
+    table: AnyLakeTableName,
+    partitionPath: string,
+    rows: readonly AnyLakeRow[],
+  ): Promise<string> {
     const directory = this.directoryOf(partitionPath);
     const dataFile = join(directory, dataFileName(Date.now(), randomUUID()));
     const temporaryFile = temporaryNameOf(dataFile);
@@ -50,7 +73,8 @@ export class ParquetPartitionFiles {
     try {
       await this.stage(table, rows);
       await this.connection.run(
-        `COPY ${stagingTableOf(table)} TO ${quoteLiteral(temporaryFile)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (SELECT * FROM ${stagingTableOf(table)} ORDER BY ${sortColumnsOf(table)}) ` +
+          `TO ${quoteLiteral(temporaryFile)} (FORMAT parquet, COMPRESSION zstd)`,
       );
       await syncFile(temporaryFile);
       await rename(temporaryFile, dataFile);
@@ -97,7 +121,7 @@ export class ParquetPartitionFiles {
     return directory;
   }
 
-  private async stage(table: LakeTableName, rows: readonly AnyLakeRow[]): Promise<void> {
+  private async stage(table: AnyLakeTableName, rows: readonly AnyLakeRow[]): Promise<void> {
     const columns = columnsOf(table);
     const appender = await this.connection.createAppender(`staging_${table}`);
     try {

@@ -2,6 +2,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   columnsOf,
+  defaultLakeRetentionDays,
   deliveryStreamParameterOf,
   glueTypeOf,
   lakeStreamParameterOf,
@@ -37,8 +38,21 @@ describe('DataLakeStack', () => {
     expect(JSON.stringify(lake.findResources('AWS::S3::BucketPolicy'))).toContain('aws:SecureTransport');
   });
 
+  it("expires each table's objects after that table's retention", () => {
+    lake.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith(
+          Object.entries(defaultLakeRetentionDays).map(([table, days]) =>
+            Match.objectLike({ Prefix: `${table}/`, ExpirationInDays: days, Status: 'Enabled' }),
+          ),
+        ),
+      },
+    });
+  });
+
   it('catalogues each lake table with exactly the contract columns and projected hive partitions', () => {
-    lake.resourceCountIs('AWS::Glue::Table', 3);
+    // The three delivered tables and the two telemetry rollups.
+    lake.resourceCountIs('AWS::Glue::Table', 5);
     lake.hasResourceProperties('AWS::Glue::Table', {
       TableInput: Match.objectLike({
         Name: 'telemetry',

@@ -1,5 +1,5 @@
-// @tributary/transform/local — the Transform stage on this machine: stream, rule, worker.
-export * from './telemetry-stream.js';
+// @tributary/transform/local — the Transform stage on this machine: the durable stream, rule, worker.
+export * from './stream/index.js';
 export * from './telemetry-rule.js';
 export * from './thing-context-cache.js';
 export * from './transform-worker.js';

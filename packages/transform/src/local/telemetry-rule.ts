@@ -3,7 +3,7 @@
 // CDK topic rule.
 import { TelemetryEnvelope, telemetryRuleSql, topics } from '@tributary/contracts';
 import type { RuleErrorRecord, TopicRule } from '@tributary/ingest';
-import type { LocalTelemetryStream } from './telemetry-stream.js';
+import type { TelemetryStream } from './stream/index.js';
 
 export const telemetryRuleName = 'tributary_telemetry';
 
@@ -11,7 +11,7 @@ export const telemetryRuleName = 'tributary_telemetry';
 export const telemetryPartitionKey = '${topic(3)}';
 
 export function telemetryRule(
-  stream: Pick<LocalTelemetryStream, 'put'>,
+  stream: Pick<TelemetryStream, 'put'>,
   errorAction: (record: RuleErrorRecord) => Promise<void>,
 ): TopicRule {
   return {

@@ -1,10 +1,21 @@
 // The broker side of `pnpm bench ingest`, run as a child process so it has a core of its own, as a broker
-// has in production: either bare aedes (the baseline) or tributary's endpoint with its rules engine.
-// Talks to the parent over IPC: sends `{ port }` once listening; answers `stats` and `stop`.
+// has in production: either bare aedes on plain TCP (the baseline) or tributary's IoT Core — mutual TLS,
+// IoT policies on every connect/publish, the rules engine before each PUBACK.
+// Talks to the parent over IPC: sends EndpointReady once listening; answers `stats` and `stop`.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import { silentLogger } from '@tributary/contracts';
-import { LocalRulesEngine, startBroker } from '@tributary/ingest/local';
+import { devicePolicyName } from '@tributary/ingest';
+import {
+  LocalRegistry,
+  LocalRulesEngine,
+  provisionThing,
+  startLocalIotCore,
+  type LocalIotCore,
+} from '@tributary/ingest/local';
 
 export type EndpointMode = 'bare-aedes' | 'tributary';
 
@@ -17,15 +28,32 @@ export interface EndpointStats {
 
 export type ParentMessage = { type: 'stats'; gc?: boolean } | { type: 'stop' };
 
+/** What the endpoint sends once listening: its port and, for tributary, the devices' TLS credentials. */
+export interface EndpointReady {
+  readonly port: number;
+  readonly tls?: {
+    readonly caCertificatePem: string;
+    /** One certificate per publisher `bench-000`…, each attached to its own thing. */
+    readonly publishers: readonly { certificatePem: string; privateKeyPem: string }[];
+    /** One certificate whose policy lets it connect as any `idle-*` client id. */
+    readonly idleFleet: { certificatePem: string; privateKeyPem: string };
+  };
+}
+
+const idleFleetPolicy = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: 'arn:aws:iot:*:*:client/idle-*' }],
+};
+
 const epochMs = () => performance.timeOrigin + performance.now();
 
-async function startBareAedes(): Promise<{ port: number; close(): Promise<void> }> {
+async function startBareAedes(): Promise<{ ready: EndpointReady; close(): Promise<void> }> {
   const aedes = new Aedes();
   await aedes.listen();
   const server = createServer((socket) => aedes.handle(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    port: (server.address() as AddressInfo).port,
+    ready: { port: (server.address() as AddressInfo).port } satisfies EndpointReady,
     close: async () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       server.close();
@@ -33,31 +61,79 @@ async function startBareAedes(): Promise<{ port: number; close(): Promise<void> 
   };
 }
 
-async function startTributary(ruleLatenciesMs: number[]) {
+async function startTributary(ruleLatenciesMs: number[], publishers: number) {
   const rules = new LocalRulesEngine({ logger: silentLogger });
   rules.addRule({
     name: 'bench',
     sql: "SELECT encode(*, 'base64') AS payload, topic() AS topic, clientid() AS clientId, timestamp() AS receivedAt, newuuid() AS correlationId FROM 'dt/tributary/+/telemetry'",
-    action: {
-      name: 'record-latency',
-      run: (envelope) => {
-        const sentAt = Number(JSON.parse(Buffer.from(envelope.payload, 'base64').toString()).sentAt);
-        ruleLatenciesMs.push(epochMs() - sentAt);
+    actions: [
+      {
+        kind: 'stream',
+        streamName: 'bench',
+        partitionKey: '${topic(3)}',
+        put: (record) => {
+          const { payload } = record as { payload: string };
+          const sentAt = Number(JSON.parse(Buffer.from(payload, 'base64').toString()).sentAt);
+          ruleLatenciesMs.push(epochMs() - sentAt);
+        },
       },
-    },
+    ],
   });
-  const broker = await startBroker({
-    port: 0,
+  const dataDir = await mkdtemp(join(tmpdir(), 'tributary-bench-ingest-'));
+  const registry = await LocalRegistry.open(join(dataDir, 'registry.duckdb'));
+  const core: LocalIotCore = await startLocalIotCore({
+    dataDir,
+    registry,
     logger: silentLogger,
+    location: { region: 'us-east-1', account: '000000000000' },
+    mqttsPort: 0,
+    mqttPort: null,
+    controlPlanePort: 0,
     beforeAcknowledge: (packet, clientId) =>
       rules.evaluate(packet.topic, Buffer.from(packet.payload), clientId),
   });
-  return { port: broker.port, close: () => broker.close() };
+  const credentials = [];
+  for (let i = 0; i < publishers; i += 1) {
+    const thingName = `bench-${String(i).padStart(3, '0')}`;
+    const files = await provisionThing({
+      registry,
+      ca: core.ca,
+      certificates: core.certificates,
+      thingName,
+      policyName: devicePolicyName,
+      outDir: join(dataDir, 'devices'),
+    });
+    credentials.push({
+      certificatePem: await readFile(files.certificatePath, 'utf8'),
+      privateKeyPem: await readFile(files.privateKeyPath, 'utf8'),
+    });
+  }
+  await core.policies.createPolicy('bench-idle-fleet', JSON.stringify(idleFleetPolicy));
+  const idle = await core.ca.issueDeviceCertificate({ commonName: 'bench idle fleet' });
+  await core.certificates.registerCertificate({ certificatePem: idle.certificatePem, status: 'ACTIVE' });
+  await core.certificates.attachPolicy('bench-idle-fleet', idle.certificateId);
+  const ready: EndpointReady = {
+    port: Number(new URL(core.mqttsUrl).port),
+    tls: {
+      caCertificatePem: core.ca.caCertificatePem,
+      publishers: credentials,
+      idleFleet: { certificatePem: idle.certificatePem, privateKeyPem: idle.privateKeyPem },
+    },
+  };
+  return {
+    ready,
+    close: async () => {
+      await core.close();
+      registry.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
-async function main(mode: EndpointMode): Promise<void> {
+async function main(mode: EndpointMode, publishers: number): Promise<void> {
   const ruleLatenciesMs: number[] = [];
-  const endpoint = mode === 'bare-aedes' ? await startBareAedes() : await startTributary(ruleLatenciesMs);
+  const endpoint =
+    mode === 'bare-aedes' ? await startBareAedes() : await startTributary(ruleLatenciesMs, publishers);
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') {
       void endpoint.close().then(() => process.exit(0));
@@ -69,7 +145,7 @@ async function main(mode: EndpointMode): Promise<void> {
     process.send?.(stats);
     ruleLatenciesMs.length = 0;
   });
-  process.send?.({ port: endpoint.port });
+  process.send?.(endpoint.ready);
 }
 
-await main(process.argv[2] as EndpointMode);
+await main(process.argv[2] as EndpointMode, Number(process.argv[3]));

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import mqtt, { type MqttClient } from 'mqtt';
 import { percentile } from '../measure.js';
-import type { EndpointMode, EndpointStats, ParentMessage } from './ingest-endpoint.js';
+import type { EndpointMode, EndpointReady, EndpointStats, ParentMessage } from './ingest-endpoint.js';
 
 const endpointScript = fileURLToPath(new URL('./ingest-endpoint.ts', import.meta.url));
 const publishers = 20;
@@ -20,19 +20,21 @@ const epochMs = () => performance.timeOrigin + performance.now();
 
 interface Endpoint {
   readonly port: number;
+  readonly tls: EndpointReady['tls'];
   stats(options?: { gc?: boolean }): Promise<EndpointStats>;
   stop(): Promise<void>;
 }
 
 async function startEndpoint(mode: EndpointMode): Promise<Endpoint> {
-  const child: ChildProcess = fork(endpointScript, [mode], {
+  const child: ChildProcess = fork(endpointScript, [mode, String(publishers)], {
     execArgv: ['--conditions=@tributary/source', '--import', 'tsx', '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const [ready] = (await once(child, 'message')) as [{ port: number }];
+  const [ready] = (await once(child, 'message')) as [EndpointReady];
   const ask = (message: ParentMessage) => child.send(message);
   return {
     port: ready.port,
+    tls: ready.tls,
     async stats(options = {}) {
       ask({ type: 'stats', gc: options.gc });
       const [stats] = (await once(child, 'message')) as [EndpointStats];
@@ -45,8 +47,25 @@ async function startEndpoint(mode: EndpointMode): Promise<Endpoint> {
   };
 }
 
-const connect = (port: number, clientId: string): Promise<MqttClient> =>
-  mqtt.connectAsync({ host: '127.0.0.1', port, clientId, reconnectPeriod: 0, keepalive: 0 });
+type Credentials = { certificatePem: string; privateKeyPem: string };
+
+/** Plain TCP to bare aedes; mutual TLS with the device's certificate to tributary. */
+const connect = (endpoint: Endpoint, clientId: string, device?: Credentials): Promise<MqttClient> =>
+  mqtt.connectAsync({
+    host: '127.0.0.1',
+    port: endpoint.port,
+    clientId,
+    reconnectPeriod: 0,
+    keepalive: 0,
+    ...(endpoint.tls && device
+      ? {
+          protocol: 'mqtts',
+          ca: endpoint.tls.caCertificatePem,
+          cert: device.certificatePem,
+          key: device.privateKeyPem,
+        }
+      : {}),
+  });
 
 interface Throughput {
   readonly messagesPerSecond: number;
@@ -62,7 +81,7 @@ interface Throughput {
 async function measureThroughput(endpoint: Endpoint): Promise<Throughput> {
   const clients = await Promise.all(
     Array.from({ length: publishers }, (_, i) =>
-      connect(endpoint.port, `bench-${String(i).padStart(3, '0')}`),
+      connect(endpoint, `bench-${String(i).padStart(3, '0')}`, endpoint.tls?.publishers[i]),
     ),
   );
   const ackLatencies: number[] = [];
@@ -110,7 +129,7 @@ async function measureIdleMemory(endpoint: Endpoint): Promise<number> {
   const clients: MqttClient[] = [];
   for (let batch = 0; batch < idleConnections; batch += 500) {
     const ids = Array.from({ length: 500 }, (_, i) => `idle-${String(batch + i).padStart(5, '0')}`);
-    clients.push(...(await Promise.all(ids.map((id) => connect(endpoint.port, id)))));
+    clients.push(...(await Promise.all(ids.map((id) => connect(endpoint, id, endpoint.tls?.idleFleet)))));
   }
   const after = await endpoint.stats({ gc: true });
   await Promise.all(clients.map((client) => client.endAsync(true)));
@@ -143,6 +162,9 @@ export async function ingest(): Promise<boolean> {
   console.log(
     `ingest: ${publishers} mqtt.js publishers × ${inFlightPerClient} QoS 1 in flight, ${measureMs / 1000} s after a ` +
       `${warmUpMs / 1000} s warm-up; each broker in its own process`,
+  );
+  console.log(
+    '  tributary: mutual TLS (EC P-256), IoT policy checks and the rules engine before every PUBACK; bare aedes: plain TCP',
   );
   const ms = (value: number | undefined) => `${(value ?? Number.NaN).toFixed(1)} ms`;
   console.log(

@@ -1,5 +1,5 @@
-// What the transform worker and the telemetry rule need from a telemetry stream; the in-memory
-// LocalTelemetryStream and the DurableTelemetryStream both provide it.
+// What the transform worker and the telemetry rule need from a telemetry stream: the DurableTelemetryStream
+// provides it.
 import type { TelemetryEnvelope } from '@tributary/contracts';
 
 export interface TelemetryStream {

@@ -1,0 +1,80 @@
+// LakeWriter.flushed(): the promise the telemetry stream waits for before it checkpoints, so it must
+// resolve only once the rows are in Parquet files, and never while writing them fails (ENOSPC).
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { aReading } from '@tributary/contracts/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LakeWriter } from '../src/local/index.js';
+
+let lakeDir: string;
+let writer: LakeWriter;
+
+beforeEach(async () => {
+  lakeDir = await mkdtemp(join(tmpdir(), 'tributary-flushed-'));
+  writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
+});
+afterEach(async () => {
+  await writer.close();
+  await rm(lakeDir, { recursive: true, force: true });
+});
+
+const settled = async (promise: Promise<void>): Promise<boolean> => {
+  let done = false;
+  void promise.then(() => (done = true));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return done;
+};
+
+const parquetFilesUnder = async (directory: string) =>
+  (await readdir(directory, { recursive: true })).filter((name) => name.endsWith('.parquet'));
+
+describe('LakeWriter.flushed', () => {
+  it('resolves only after a flush has written every row appended before it was asked', async () => {
+    writer.append('telemetry', [aReading({ message_id: 'a' })]);
+    const durable = writer.flushed();
+    expect(await settled(durable)).toBe(false);
+    await writer.flush();
+    await durable;
+    expect(await parquetFilesUnder(join(lakeDir, 'telemetry'))).toHaveLength(1);
+  });
+
+  it('resolves at once when nothing appended is waiting to be written', async () => {
+    expect(await settled(writer.flushed())).toBe(true);
+    writer.append('telemetry', [aReading()]);
+    await writer.flush();
+    expect(await settled(writer.flushed())).toBe(true);
+  });
+
+  it('resolves after the timed flush, without an explicit one', async () => {
+    const timed = await LakeWriter.open({ lakeDir, flushIntervalMs: 20 });
+    try {
+      timed.append('telemetry', [aReading({ message_id: 'timed' })]);
+      await timed.flushed();
+      expect(timed.stats.rowsWritten.telemetry).toBe(1);
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('keeps waiting while the lake cannot be written, and resolves once a flush succeeds', async () => {
+    // A file where the partition directory must go makes every write fail, as a full disk would.
+    await mkdir(join(lakeDir, 'telemetry'), { recursive: true });
+    const blocker = join(lakeDir, 'telemetry', 'year=2026');
+    await writeFile(blocker, 'not a directory');
+    writer.append('telemetry', [aReading({ message_id: 'blocked' })]);
+    const durable = writer.flushed();
+    await expect(writer.flush()).rejects.toMatchObject({ code: 'WRITE_FAILED' });
+    await expect(writer.flush()).rejects.toMatchObject({ code: 'WRITE_FAILED' });
+    expect(await settled(durable)).toBe(false);
+    expect(writer.stats).toMatchObject({
+      bufferedRows: 1,
+      lastFlushError: expect.stringContaining('year=2026'),
+    });
+
+    await rm(blocker);
+    await writer.flush();
+    await durable;
+    expect(writer.stats).toMatchObject({ bufferedRows: 0, rowsWritten: { telemetry: 1 } });
+  });
+});

@@ -1,0 +1,115 @@
+// The lake writer publishes, in the same flush as a telemetry file, the rollup partials of exactly the rows
+// it wrote: duplicates it drops are never counted, and partials read back combine to the raw aggregates.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { aReading, receivedAt } from '@tributary/contracts/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LakeWriter } from '../src/local/index.js';
+
+let lakeDir: string;
+let writer: LakeWriter;
+let duckdb: DuckDBConnection;
+
+const tableOf = (table: string) =>
+  `read_parquet('${lakeDir}/${table}/**/*.parquet', hive_partitioning = true, ` +
+  `hive_types = {'year': VARCHAR, 'month': VARCHAR, 'day': VARCHAR, 'hour': VARCHAR})`;
+
+async function sql(query: string): Promise<Record<string, unknown>[]> {
+  return (await duckdb.runAndReadAll(query)).getRowObjectsJS();
+}
+
+/** The partials of each bucket combined, as the named queries combine them. */
+const combinedRollups = (table: string) =>
+  sql(`SELECT thing_name, metric, epoch_ms(bucket_start) AS bucket_start,
+      CAST(sum(reading_count) AS INTEGER) AS readings, sum(value_sum) AS value_sum,
+      min(value_min) AS value_min, max(value_max) AS value_max,
+      max_by(last_value, last_received_at) AS last_value, max(max_anomaly_score) AS max_anomaly_score
+    FROM ${tableOf(table)} GROUP BY ALL ORDER BY ALL`);
+
+/** The same aggregates straight from the raw readings. */
+const rawAggregates = (grain: 'minute' | 'hour') =>
+  sql(`SELECT thing_name, metric, epoch_ms(date_trunc('${grain}', received_at)) AS bucket_start,
+      CAST(count(*) AS INTEGER) AS readings, sum(value) AS value_sum, min(value) AS value_min,
+      max(value) AS value_max, max_by(value, received_at) AS last_value, max(anomaly_score) AS max_anomaly_score
+    FROM ${tableOf('telemetry')} GROUP BY ALL ORDER BY ALL`);
+
+beforeAll(async () => {
+  duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+});
+afterAll(() => duckdb.closeSync());
+
+beforeEach(async () => {
+  lakeDir = await mkdtemp(join(tmpdir(), 'tributary-rollups-'));
+  writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
+});
+afterEach(async () => {
+  await writer.close();
+  await rm(lakeDir, { recursive: true, force: true });
+});
+
+const readingsOf = (from: number, count: number, thing = 'pump-7') =>
+  Array.from({ length: count }, (_, i) =>
+    aReading({
+      thing_name: thing,
+      message_id: `${thing}-m-${from + i}`,
+      value: (from + i) % 17,
+      received_at: receivedAt + (from + i) * 13_000,
+      anomaly_score: (from + i) % 4 === 0 ? ((from + i) % 10) / 10 : null,
+    }),
+  );
+
+describe('LakeWriter rollups', () => {
+  it('publishes per-minute and per-hour partials, in the bucket’s hive partition, with each flush', async () => {
+    writer.append('telemetry', [aReading()]);
+    await writer.flush();
+    const minuteDirs = await readdir(join(lakeDir, 'telemetry_1m/year=2026/month=11/day=25/hour=05'));
+    const hourDirs = await readdir(join(lakeDir, 'telemetry_1h/year=2026/month=11/day=25/hour=05'));
+    expect(minuteDirs.filter((f) => f.endsWith('.parquet'))).toHaveLength(1);
+    expect(hourDirs.filter((f) => f.endsWith('.parquet'))).toHaveLength(1);
+    expect(writer.stats.rowsWritten).toMatchObject({ telemetry: 1, telemetry_1m: 1, telemetry_1h: 1 });
+  });
+
+  it('combines partials of several flushes to the exact aggregates of the raw rows', async () => {
+    for (const [from, count] of [
+      [0, 40],
+      [40, 3],
+      [43, 300],
+    ] as const) {
+      writer.append('telemetry', [...readingsOf(from, count), ...readingsOf(from, count, 'fan-2')]);
+      await writer.flush();
+    }
+    const partials = await sql(`SELECT count(*) AS n FROM ${tableOf('telemetry_1m')}`);
+    const minutes = await combinedRollups('telemetry_1m');
+    expect(Number(partials[0]?.['n'])).toBeGreaterThan(minutes.length);
+    expect(minutes).toEqual(await rawAggregates('minute'));
+    expect(await combinedRollups('telemetry_1h')).toEqual(await rawAggregates('hour'));
+  });
+
+  it('does not count a redelivered reading twice: within a batch, across flushes, or after a restart', async () => {
+    const readings = readingsOf(0, 50);
+    writer.append('telemetry', [...readings, ...readings.slice(0, 10)]);
+    await writer.flush();
+    const before = await combinedRollups('telemetry_1m');
+    writer.append('telemetry', readings.slice(20, 30));
+    await writer.flush();
+    await writer.close();
+    writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
+    writer.append('telemetry', readings);
+    await writer.flush();
+    expect(writer.stats.rowsWritten).toMatchObject({ telemetry: 0, telemetry_1m: 0, telemetry_1h: 0 });
+    expect(await combinedRollups('telemetry_1m')).toEqual(before);
+    expect(await combinedRollups('telemetry_1h')).toEqual(await rawAggregates('hour'));
+  });
+
+  it('sorts each file by thing so a query for one thing can skip row groups', async () => {
+    writer.append('telemetry', [...readingsOf(0, 5, 'zeta-1'), ...readingsOf(0, 5, 'alpha-1')]);
+    await writer.flush();
+    const names = await sql(`SELECT thing_name FROM ${tableOf('telemetry')}`);
+    expect(names.map((row) => row['thing_name'])).toEqual([
+      ...Array(5).fill('alpha-1'),
+      ...Array(5).fill('zeta-1'),
+    ]);
+  });
+});

@@ -6,3 +6,4 @@ export * from './iot-policy/index.js';
 export * from './device-policy.js';
 export * from './shadow/index.js';
 export * from './lifecycle-events.js';
+export * from './simulation/index.js';

@@ -1,0 +1,80 @@
+// The local IoT Core as AWS's device SDK tests meet it: one endpoint per test file, and things provisioned
+// through @aws-sdk/client-iot exactly as `aws iot create-thing`, `create-keys-and-certificate`,
+// `attach-policy` and `attach-thing-principal` would against AWS (iot-core.test.ts does the same).
+import * as iot from '@aws-sdk/client-iot';
+import { silentLogger } from '@tributary/contracts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { devicePolicyName } from '../../src/core/index.js';
+import { LocalRegistry, startLocalIotCore, type LocalIotCore } from '../../src/local/index.js';
+
+/** The credentials `create-keys-and-certificate` hands a device, as PEM text. */
+export interface ProvisionedThing {
+  readonly thingName: string;
+  readonly certificateArn: string;
+  readonly certificatePem: string;
+  readonly privateKeyPem: string;
+}
+
+export interface LocalIotCoreFixture {
+  readonly core: LocalIotCore;
+  /** The mutual-TLS MQTT port on 127.0.0.1. */
+  readonly mqttsPort: number;
+  /** The Root CA a device trusts (AmazonRootCA1.pem on AWS). */
+  readonly caCertificatePem: string;
+  provision(thingName: string): Promise<ProvisionedThing>;
+  close(): Promise<void>;
+}
+
+const location = { region: 'us-east-1', account: '000000000000' };
+
+export async function startLocalIotCoreFixture(): Promise<LocalIotCoreFixture> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'device-sdk-'));
+  const registry = await LocalRegistry.open(join(dataDir, 'registry.duckdb'), {
+    region: location.region,
+    accountId: location.account,
+  });
+  const core = await startLocalIotCore({
+    dataDir,
+    registry,
+    logger: silentLogger,
+    location,
+    mqttsPort: 0,
+    mqttPort: null,
+    controlPlanePort: 0,
+  });
+  const client = new iot.IoTClient({
+    endpoint: core.controlPlaneUrl,
+    region: location.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+
+  const provision = async (thingName: string): Promise<ProvisionedThing> => {
+    await client.send(new iot.CreateThingCommand({ thingName }));
+    const created = await client.send(new iot.CreateKeysAndCertificateCommand({ setAsActive: true }));
+    const certificateArn = created.certificateArn ?? '';
+    await client.send(new iot.AttachPolicyCommand({ policyName: devicePolicyName, target: certificateArn }));
+    await client.send(new iot.AttachThingPrincipalCommand({ thingName, principal: certificateArn }));
+    return {
+      thingName,
+      certificateArn,
+      certificatePem: created.certificatePem ?? '',
+      privateKeyPem: created.keyPair?.PrivateKey ?? '',
+    };
+  };
+
+  return {
+    core,
+    mqttsPort: Number(new URL(core.mqttsUrl).port),
+    caCertificatePem: core.ca.caCertificatePem,
+    provision,
+    close: async () => {
+      client.destroy();
+      await core.close();
+      registry.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -4,6 +4,7 @@ export * from './broker.js';
 export * from './rules-engine.js';
 export * from './registry.js';
 export * from './fleet-simulator.js';
+export * from './fleet-driver.js';
 export * from './control-plane/index.js';
 export * from './iot-core.js';
 export * from './policy-authorizer.js';

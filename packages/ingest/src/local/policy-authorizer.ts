@@ -30,7 +30,16 @@ const developmentListener: AuthorizationDecision = {
 interface Connection {
   readonly principal: DevicePrincipal;
   readonly context: IotAuthorizationContext;
+  /**
+   * Decisions by action and resource. The policies and the thing context are fixed for the connection's
+   * life (taken at CONNECT, as the principal is), so a device publishing the same topic again gets the
+   * same answer without evaluating its policies again.
+   */
+  readonly decisions: Map<string, AuthorizationDecision>;
 }
+
+/** Distinct (action, resource) pairs remembered per connection; a device uses a handful. */
+const maxDecisionsPerConnection = 64;
 
 export function policyAuthorizer(options: PolicyAuthorizerOptions): BrokerAuthorizer {
   const { policies, things, location, logger } = options;
@@ -39,6 +48,9 @@ export function policyAuthorizer(options: PolicyAuthorizerOptions): BrokerAuthor
 
   const decide = (connection: Connection, operation: BrokerOperation): AuthorizationDecision => {
     const request = authorizationRequestFor(operation, location);
+    const key = `${request.action} ${request.resource}`;
+    const remembered = connection.decisions.get(key);
+    if (remembered) return remembered;
     const decision = authorize(
       policies.policiesNamed(connection.principal.policyNames),
       request,
@@ -53,6 +65,8 @@ export function policyAuthorizer(options: PolicyAuthorizerOptions): BrokerAuthor
         reason: decision.reason,
       });
     }
+    if (connection.decisions.size >= maxDecisionsPerConnection) connection.decisions.clear();
+    connection.decisions.set(key, decision);
     return decision;
   };
 
@@ -87,7 +101,7 @@ export function policyAuthorizer(options: PolicyAuthorizerOptions): BrokerAuthor
             }
           : {}),
       };
-      const connection = { principal: device, context };
+      const connection: Connection = { principal: device, context, decisions: new Map() };
       connections.set(device, connection);
       return decide(connection, { action: 'iot:Connect', clientId });
     },

@@ -4,12 +4,14 @@
 // Talks to the parent over IPC: sends EndpointReady once listening; answers `stats` and `stop`.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import { silentLogger } from '@tributary/contracts';
 import { devicePolicyName } from '@tributary/ingest';
 import {
+  LocalCertificateAuthority,
   LocalRegistry,
   LocalRulesEngine,
   provisionThing,
@@ -17,7 +19,7 @@ import {
   type LocalIotCore,
 } from '@tributary/ingest/local';
 
-export type EndpointMode = 'bare-aedes' | 'tributary';
+export type EndpointMode = 'bare-aedes' | 'bare-aedes-tls' | 'tributary';
 
 export interface EndpointStats {
   readonly rssBytes: number;
@@ -57,6 +59,42 @@ async function startBareAedes(): Promise<{ ready: EndpointReady; close(): Promis
     close: async () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       server.close();
+    },
+  };
+}
+
+/** Bare aedes behind a plain Node TLS server asking for client certificates: what TLS alone costs. */
+async function startBareAedesTls(publishers: number) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tributary-bench-tls-'));
+  const ca = await LocalCertificateAuthority.loadOrCreate(dataDir);
+  const credentials = [];
+  for (let i = 0; i < publishers; i += 1) {
+    const issued = await ca.issueDeviceCertificate({ commonName: `bench-${i}` });
+    credentials.push({ certificatePem: issued.certificatePem, privateKeyPem: issued.privateKeyPem });
+  }
+  const aedes = new Aedes();
+  await aedes.listen();
+  const server = createTlsServer(
+    {
+      key: ca.serverPrivateKeyPem,
+      cert: ca.serverCertificatePem,
+      ca: ca.caCertificatePem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (socket) => aedes.handle(socket),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const ready: EndpointReady = {
+    port: (server.address() as AddressInfo).port,
+    tls: { caCertificatePem: ca.caCertificatePem, publishers: credentials, idleFleet: credentials[0]! },
+  };
+  return {
+    ready,
+    close: async () => {
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      server.close();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -133,7 +171,11 @@ async function startTributary(ruleLatenciesMs: number[], publishers: number) {
 async function main(mode: EndpointMode, publishers: number): Promise<void> {
   const ruleLatenciesMs: number[] = [];
   const endpoint =
-    mode === 'bare-aedes' ? await startBareAedes() : await startTributary(ruleLatenciesMs, publishers);
+    mode === 'bare-aedes'
+      ? await startBareAedes()
+      : mode === 'bare-aedes-tls'
+        ? await startBareAedesTls(publishers)
+        : await startTributary(ruleLatenciesMs, publishers);
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') {
       void endpoint.close().then(() => process.exit(0));

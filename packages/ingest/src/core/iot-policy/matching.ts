@@ -7,6 +7,20 @@ import type { PatternPart } from './template.js';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+// Resolved patterns repeat (a device asks about the same topic on every publish): compile each once.
+const compiledPatterns = new Map<string, RegExp>();
+const maxCompiledPatterns = 10_000;
+
+function wholeValueRegExp(source: string): RegExp {
+  let compiled = compiledPatterns.get(source);
+  if (compiled === undefined) {
+    if (compiledPatterns.size >= maxCompiledPatterns) compiledPatterns.clear();
+    compiled = new RegExp(`^${source}$`, 's');
+    compiledPatterns.set(source, compiled);
+  }
+  return compiled;
+}
+
 /** Whether an ARN matches a Resource (or ArnLike/ArnEquals) pattern. Case-sensitive, as ARNs are. */
 export function arnMatches(pattern: readonly PatternPart[], arn: string): boolean {
   let source = '';
@@ -15,7 +29,7 @@ export function arnMatches(pattern: readonly PatternPart[], arn: string): boolea
     const inResourcePart = segment >= 5;
     if (part.kind === 'text') {
       source += escapeRegExp(part.text);
-      segment += [...part.text].filter((c) => c === ':').length;
+      segment += part.text.split(':').length - 1;
     } else if (part.kind === 'oneChar') {
       source += inResourcePart ? '.' : '[^:]';
     } else {
@@ -24,7 +38,7 @@ export function arnMatches(pattern: readonly PatternPart[], arn: string): boolea
       source += inResourcePart || endsSegment ? '.*' : '[^:]*';
     }
   }
-  return new RegExp(`^${source}$`, 's').test(arn);
+  return wholeValueRegExp(source).test(arn);
 }
 
 /** StringLike: `*` and `?` are wildcards over the whole value. */
@@ -32,7 +46,7 @@ export function stringLikeMatches(pattern: readonly PatternPart[], value: string
   const source = pattern
     .map((part) => (part.kind === 'text' ? escapeRegExp(part.text) : part.kind === 'anyChars' ? '.*' : '.'))
     .join('');
-  return new RegExp(`^${source}$`, 's').test(value);
+  return wholeValueRegExp(source).test(value);
 }
 
 /** StringEquals and friends compare text: `*` and `?` are literal characters there. */

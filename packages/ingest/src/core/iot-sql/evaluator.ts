@@ -85,7 +85,6 @@ function selectOutput(
 
 /** Evaluates one expression; `undefined` is IoT SQL's Undefined. */
 export function evaluate(expression: Expression, message: MessageContext, payload: PayloadValue): SqlValue {
-  const recurse = (e: Expression) => evaluate(e, message, payload);
   switch (expression.kind) {
     case 'literal':
       return expression.value;
@@ -96,33 +95,42 @@ export function evaluate(expression: Expression, message: MessageContext, payloa
         ? payload.json[expression.name]
         : undefined;
     case 'member': {
-      const object = recurse(expression.object);
+      const object = evaluate(expression.object, message, payload);
       return isObject(object) && Object.hasOwn(object, expression.name) ? object[expression.name] : undefined;
     }
     case 'index': {
-      const array = recurse(expression.object);
-      const index = recurse(expression.index);
+      const array = evaluate(expression.object, message, payload);
+      const index = evaluate(expression.index, message, payload);
       return Array.isArray(array) && isInt(index) && index >= 0 ? array[index] : undefined;
     }
     case 'not': {
-      const operand = toBoolean(recurse(expression.operand));
+      const operand = toBoolean(evaluate(expression.operand, message, payload));
       return operand === undefined ? undefined : !operand;
     }
     case 'negate': {
-      const operand = toDecimal(recurse(expression.operand));
+      const operand = toDecimal(evaluate(expression.operand, message, payload));
       return operand === undefined ? undefined : -operand;
     }
     case 'binary':
-      return applyBinary(expression.operator, recurse(expression.left), recurse(expression.right));
+      return applyBinary(
+        expression.operator,
+        evaluate(expression.left, message, payload),
+        evaluate(expression.right, message, payload),
+      );
     case 'call':
-      return sqlFunctions[expression.name]!.call(expression.args.map(recurse), message);
+      return sqlFunctions[expression.name]!.call(
+        expression.args.map((argument) => evaluate(argument, message, payload)),
+        message,
+      );
     case 'cast':
-      return castValue(recurse(expression.value), expression.type);
+      return castValue(evaluate(expression.value, message, payload), expression.type);
     case 'case': {
-      const subject = recurse(expression.subject);
-      const branch = expression.branches.find((b) => sqlEquals(subject, recurse(b.when)) === true);
-      if (branch) return recurse(branch.then);
-      return expression.otherwise ? recurse(expression.otherwise) : undefined;
+      const subject = evaluate(expression.subject, message, payload);
+      const branch = expression.branches.find(
+        (b) => sqlEquals(subject, evaluate(b.when, message, payload)) === true,
+      );
+      if (branch) return evaluate(branch.then, message, payload);
+      return expression.otherwise ? evaluate(expression.otherwise, message, payload) : undefined;
     }
   }
 }

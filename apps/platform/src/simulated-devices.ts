@@ -1,7 +1,5 @@
 // The simulated devices' certificates: provisioned on the platform's first start like any device
 // (thing, certificate, default device policy), kept under the data directory, reused on later starts.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { devicePolicyName } from '@tributary/ingest';
 import {
   provisionThing,
@@ -9,6 +7,7 @@ import {
   type LocalIotCore,
   type LocalRegistry,
 } from '@tributary/ingest/local';
+import { readDeviceFiles } from './device-files.js';
 
 export function simulatedDeviceCredentials(
   core: LocalIotCore,
@@ -16,12 +15,10 @@ export function simulatedDeviceCredentials(
   devicesDir: string,
 ): (thingName: string) => Promise<DeviceCredentials> {
   return async (thingName) => {
-    const certificatePath = join(devicesDir, `${thingName}.cert.pem`);
-    const privateKeyPath = join(devicesDir, `${thingName}.private.key`);
-    const existing = await readCredentials(certificatePath, privateKeyPath);
+    const existing = await readDeviceFiles(devicesDir, thingName);
     if (existing) return { ...existing, caCertificatePem: core.ca.caCertificatePem };
     const thing = await registry.describeThing(thingName);
-    const provisioned = await provisionThing({
+    await provisionThing({
       registry,
       ca: core.ca,
       certificates: core.certificates,
@@ -31,23 +28,8 @@ export function simulatedDeviceCredentials(
       policyName: devicePolicyName,
       outDir: devicesDir,
     });
-    const created = await readCredentials(provisioned.certificatePath, provisioned.privateKeyPath);
+    const created = await readDeviceFiles(devicesDir, thingName);
     if (!created) throw new Error(`Provisioned ${thingName} but cannot read its files in ${devicesDir}`);
     return { ...created, caCertificatePem: core.ca.caCertificatePem };
   };
-}
-
-async function readCredentials(
-  certificatePath: string,
-  privateKeyPath: string,
-): Promise<{ certificatePem: string; privateKeyPem: string } | undefined> {
-  try {
-    return {
-      certificatePem: await readFile(certificatePath, 'utf8'),
-      privateKeyPem: await readFile(privateKeyPath, 'utf8'),
-    };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
 }

@@ -8,6 +8,7 @@ import { runExportCommand } from './export-command.js';
 import { runImportCommand } from './import-command.js';
 import { runNabCommand } from './nab-command.js';
 import { runQueryCommand } from './query-command.js';
+import { runSimulateCommand } from './simulate-command.js';
 import { runStartCommand } from './start-command.js';
 import { runThingCommand } from './thing-command.js';
 import { runTraceCommand } from './trace-command.js';
@@ -29,6 +30,15 @@ Usage:
       --type T  --attr key=value ...   its thing type and attributes
       --out DIR                        where the files go (default: ./<name>)
   tributary thing list                 the things in the registry
+  tributary simulate [options]         a fleet of simulated devices against the running platform, each over
+                                       mutual TLS as its own thing (onboarded on first use), with labelled anomalies
+      --devices N                      how many (default: 10)
+      --rate R                         readings a second across the fleet (default: one per device)
+      --duration D                     30s, 5m, 1h or seconds (default: until Ctrl-C)
+      --batch K                        readings per message (default: 1)
+      --seed S                         names the devices sim-S-0001… and fixes their signals (default: 1)
+      --labels FILE                    write the injected anomaly windows as NAB combined_windows.json
+      --data-dir DIR                   the running platform's (default: ./.tributary)
   tributary query "<sql>" [options]    run SQL over the lake (tables: telemetry, anomalies, quarantine)
       --data-dir DIR                   (default: ./.tributary)
       --format table|json|csv          (default: table)
@@ -86,6 +96,9 @@ async function main(argv: string[]): Promise<number> {
       type: { type: 'string' },
       attr: { type: 'string', multiple: true },
       region: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      seed: { type: 'string' },
     },
   });
   if (
@@ -134,6 +147,16 @@ async function main(argv: string[]): Promise<number> {
         type: values.type,
         attr: values.attr,
         out: values.out,
+      });
+    case 'simulate':
+      return runSimulateCommand({
+        dataDir: values['data-dir'],
+        devices: values.devices,
+        rate: values.rate,
+        duration: values.duration,
+        batch: values.batch,
+        seed: values.seed,
+        labels: values.labels,
       });
     case 'catalog':
       return runCatalogCommand(positionals.join(' ') || undefined, {

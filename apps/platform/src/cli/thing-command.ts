@@ -2,20 +2,18 @@
 // @aws-sdk/client-iot — the same calls as `aws iot create-thing`, `create-keys-and-certificate
 // --set-as-active`, `attach-policy` and `attach-thing-principal` against AWS, so the files a device gets
 // (cert, key, root CA, named as the AWS console names them) work against either endpoint.
-import {
-  AttachPolicyCommand,
-  AttachThingPrincipalCommand,
-  CreateKeysAndCertificateCommand,
-  CreateThingCommand,
-  CreateThingTypeCommand,
-  IoTClient,
-  ListThingsCommand,
-  ResourceAlreadyExistsException,
-} from '@aws-sdk/client-iot';
+import { ListThingsCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { devicePolicyName } from '@tributary/ingest';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { endpointsFileOf, localAwsLocation, parseConfig } from '../config.js';
+import { endpointsFileOf, parseConfig } from '../config.js';
+import { certificatePathOf, privateKeyPathOf, writeDeviceFiles } from '../device-files.js';
+import {
+  localIotClient,
+  onboardThing,
+  runningPlatformEndpoints,
+  type PlatformEndpoints,
+} from './local-iot-api.js';
 
 export interface ThingCommandOptions {
   readonly dataDir?: string;
@@ -29,11 +27,6 @@ export interface ThingCommandOptions {
 const usage =
   'Usage: tributary thing create <name> [--type T] [--attr key=value ...] [--out DIR]\n' +
   '       tributary thing list\n';
-
-interface PlatformEndpoints {
-  readonly iotApiUrl: string;
-  readonly rootCaPath: string;
-}
 
 export async function runThingCommand(
   args: readonly string[],
@@ -53,11 +46,7 @@ export async function runThingCommand(
     );
     return 1;
   }
-  const client = new IoTClient({
-    endpoint: endpoints.iotApiUrl,
-    region: localAwsLocation.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localIotClient(endpoints);
   try {
     if (subcommand === 'list') return await listThings(client);
     const attributes = parseAttributes(options.attr ?? []);
@@ -78,30 +67,18 @@ async function createThing(
   options: ThingCommandOptions & { attributes: Record<string, string> },
 ): Promise<number> {
   const outDir = resolve(options.out ?? thingName);
-  if (options.type) {
-    await client.send(new CreateThingTypeCommand({ thingTypeName: options.type })).catch((error: unknown) => {
-      if (!(error instanceof ResourceAlreadyExistsException)) throw error;
-    });
-  }
-  await client.send(
-    new CreateThingCommand({
-      thingName,
-      thingTypeName: options.type,
-      attributePayload: { attributes: options.attributes },
-    }),
-  );
-  const created = await client.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
-  const certificateArn = created.certificateArn ?? '';
-  await client.send(new AttachPolicyCommand({ policyName: devicePolicyName, target: certificateArn }));
-  await client.send(new AttachThingPrincipalCommand({ thingName, principal: certificateArn }));
-
+  const onboarded = await onboardThing(client, {
+    thingName,
+    thingTypeName: options.type,
+    attributes: options.attributes,
+  });
   await mkdir(outDir, { recursive: true });
-  const certificatePath = join(outDir, `${thingName}.cert.pem`);
-  const privateKeyPath = join(outDir, `${thingName}.private.key`);
+  await writeDeviceFiles(outDir, thingName, onboarded);
+  const certificatePath = certificatePathOf(outDir, thingName);
+  const privateKeyPath = privateKeyPathOf(outDir, thingName);
   const rootCaPath = join(outDir, 'root-CA.pem');
-  await writeFile(privateKeyPath, created.keyPair?.PrivateKey ?? '', { mode: 0o600, flag: 'wx' });
-  await writeFile(certificatePath, created.certificatePem ?? '');
   await copyFile(endpoints.rootCaPath, rootCaPath);
+  const { certificateArn } = onboarded;
   process.stdout.write(
     [
       `Created thing ${thingName} with an ACTIVE certificate under policy ${devicePolicyName}:`,
@@ -139,14 +116,4 @@ function parseAttributes(pairs: readonly string[]): Record<string, string> | str
     attributes[pair.slice(0, separator)] = pair.slice(separator + 1);
   }
   return attributes;
-}
-
-async function runningPlatformEndpoints(path: string): Promise<PlatformEndpoints | undefined> {
-  try {
-    const endpoints = JSON.parse(await readFile(path, 'utf8')) as PlatformEndpoints & { pid: number };
-    process.kill(endpoints.pid, 0); // throws if that process is gone (a platform killed without cleanup)
-    return endpoints;
-  } catch {
-    return undefined;
-  }
 }

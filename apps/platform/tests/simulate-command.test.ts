@@ -1,0 +1,107 @@
+// `tributary simulate` against a real `tributary start`: the fleet is onboarded through the IoT API,
+// publishes over mutual TLS as its own things, and its readings land in the lake with their enrichment.
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startPlatformProcess, type StartedPlatform } from './platform-process.js';
+
+let dataDir: string;
+let platform: StartedPlatform;
+
+async function sql<T>(query: string): Promise<T[]> {
+  const response = await fetch(`${platform.dashboardUrl}/api/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql: query }),
+  });
+  const body = (await response.json()) as { rows?: T[]; error?: { message: string } };
+  if (!response.ok || !body.rows) throw new Error(`query failed: ${body.error?.message ?? response.status}`);
+  return body.rows;
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tributary-simulate-'));
+  const ports = ['--mqtt-port', '0', '--mqtts-port', '0', '--iot-port', '0', '--http-port', '0'];
+  platform = await startPlatformProcess(['--data-dir', dataDir, ...ports, '--devices', '0']);
+}, 60_000);
+
+afterAll(async () => {
+  const code = await platform?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+  expect(code).toBe(0);
+});
+
+describe('tributary simulate', () => {
+  it('runs a fleet for its duration over mutual TLS, and its readings reach the lake', async () => {
+    const labelsPath = join(dataDir, 'labels.json');
+    const args = ['simulate', '--devices', '5', '--rate', '20', '--duration', '3s', '--data-dir', dataDir];
+    const { stdout } = await runCli([...args, '--labels', labelsPath]);
+
+    expect(stdout).toMatch(/Simulated 5 devices \(seed 1, 5 newly onboarded\)/);
+    const acknowledged = Number(/(\d+) acknowledged, 0 failed/.exec(stdout)?.[1]);
+    expect(acknowledged).toBeGreaterThanOrEqual(55); // 20 a second for 3 s
+    expect(JSON.parse(await readFile(labelsPath, 'utf8'))).toBeTypeOf('object');
+    expect((await readdir(join(dataDir, 'simulate'))).filter((f) => f.endsWith('.cert.pem'))).toHaveLength(5);
+
+    const things = await eventually(async () => {
+      const rows = await sql<{ thing_name: string; site: string; thing_type: string; readings: number }>(
+        "SELECT thing_name, any_value(site) AS site, any_value(thing_type) AS thing_type, count(DISTINCT message_id)::INT AS readings FROM telemetry WHERE thing_name LIKE 'sim-1-%' GROUP BY thing_name ORDER BY thing_name",
+      );
+      const landed = rows.reduce((sum, row) => sum + row.readings, 0);
+      return landed >= acknowledged ? rows : undefined;
+    }, 20_000);
+    expect(things.map((row) => row.thing_name)).toEqual([
+      'sim-1-0001',
+      'sim-1-0002',
+      'sim-1-0003',
+      'sim-1-0004',
+      'sim-1-0005',
+    ]);
+    expect(things[0]).toMatchObject({ site: 'plant-north', thing_type: 'environment-sensor' });
+  }, 40_000);
+
+  it('reuses the certificates of a fleet it onboarded before', async () => {
+    const { stdout } = await runCli([
+      'simulate',
+      '--devices',
+      '5',
+      '--rate',
+      '10',
+      '--duration',
+      '1',
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(stdout).toMatch(/Simulated 5 devices \(seed 1, 0 newly onboarded\)/);
+  }, 30_000);
+
+  it('refuses clearly when no platform runs on the data directory', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'tributary-simulate-none-'));
+    try {
+      await expect(runCli(['simulate', '--duration', '1s', '--data-dir', empty])).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('No platform is running'),
+      });
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a duration it cannot read, saying what it takes', async () => {
+    await expect(runCli(['simulate', '--duration', 'soon', '--data-dir', dataDir])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--duration takes 30s, 5m, 1h or seconds'),
+    });
+  });
+});

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startPlatformProcess, type StartedPlatform } from './platform-process.js';
+import {
+  anyFreePorts,
+  eventually,
+  runCli,
+  sqlOver,
+  startPlatformProcess,
+  type StartedPlatform,
+} from './platform-process.js';
 
 let dataDir: string;
 let platform: StartedPlatform;
@@ -21,40 +28,15 @@ const hasMosquittoPub = (() => {
   }
 })();
 
-async function sql<T = Record<string, unknown>>(query: string): Promise<T[]> {
-  const response = await fetch(`${platform.dashboardUrl}/api/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sql: query }),
-  });
-  const body = (await response.json()) as { rows?: T[]; error?: { message: string } };
-  if (!response.ok || !body.rows) throw new Error(`query failed: ${body.error?.message ?? response.status}`);
-  return body.rows;
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const sql = <T = Record<string, unknown>>(query: string): Promise<T[]> =>
+  sqlOver<T>(platform.dashboardUrl, query);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tributary-e2e-'));
   platform = await startPlatformProcess([
     '--data-dir',
     dataDir,
-    '--mqtt-port',
-    '0',
-    '--mqtts-port',
-    '0',
-    '--iot-port',
-    '0',
-    '--http-port',
-    '0',
+    ...anyFreePorts,
     '--devices',
     '3',
     '--interval-ms',

@@ -48,6 +48,35 @@ export async function startPlatformProcess(args: string[], timeoutMs = 60_000): 
   };
 }
 
+/** `--…-port 0` for every listener, so tests never collide on the defaults. */
+export const anyFreePorts = ['--mqtt-port', '0', '--mqtts-port', '0', '--iot-port', '0', '--http-port', '0'];
+
+/** Rows of one query through the running platform's SQL API. */
+export async function sqlOver<T = Record<string, unknown>>(
+  dashboardUrl: string,
+  query: string,
+): Promise<T[]> {
+  const response = await fetch(`${dashboardUrl}/api/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql: query }),
+  });
+  const body = (await response.json()) as { rows?: T[]; error?: { message: string } };
+  if (!response.ok || !body.rows) throw new Error(`query failed: ${body.error?.message ?? response.status}`);
+  return body.rows;
+}
+
+/** The first value `probe` gives (not undefined, not thrown) within the time. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not seen within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function runCli(args: string[]): Promise<{ stdout: string; stderr: string }> {
   return promisify(execFile)(process.execPath, [cli, ...args], { timeout: 60_000 });
 }

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fleetPlanOf, type FleetPlan } from '../src/core/index.js';
 import { startFleetDriver, type FleetDriver, type FleetDriverOptions } from '../src/local/fleet-driver.js';
 import type { DeviceCredentials } from '../src/local/fleet-simulator.js';
-import { startLocalIotCoreFixture, type LocalIotCoreFixture } from './device-sdk/local-iot-core-fixture.js';
+import { startLocalIotCoreFixture, type LocalIotCoreFixture } from './local-iot-core-fixture.js';
 
 let fixture: LocalIotCoreFixture;
 let driver: FleetDriver | undefined;

@@ -2,46 +2,23 @@
 // against the local control plane exactly as against AWS, then the device connects over mutual TLS and the
 // default device policy decides what it may do (iot-policies.html, thing-policy-variables.html).
 import * as iot from '@aws-sdk/client-iot';
-import { silentLogger } from '@tributary/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devicePolicyName } from '../src/core/index.js';
-import { LocalRegistry, startLocalIotCore, type LocalIotCore } from '../src/local/index.js';
+import {
+  startLocalIotCoreFixture,
+  type LocalIotCoreFixture,
+  type ProvisionedThing,
+} from './local-iot-core-fixture.js';
 
-const location = { region: 'us-east-1', account: '000000000000' };
-let dataDir: string;
-let registry: LocalRegistry;
-let core: LocalIotCore;
-let client: iot.IoTClient;
-
-interface Device {
-  readonly certificateArn: string;
-  readonly certificatePem: string;
-  readonly privateKeyPem: string;
-}
-
-/** What `aws iot create-thing`, `create-keys-and-certificate --set-as-active`, `attach-policy`, `attach-thing-principal` do. */
-async function provision(thingName: string): Promise<Device> {
-  await client.send(new iot.CreateThingCommand({ thingName }));
-  const created = await client.send(new iot.CreateKeysAndCertificateCommand({ setAsActive: true }));
-  const certificateArn = created.certificateArn ?? '';
-  await client.send(new iot.AttachPolicyCommand({ policyName: devicePolicyName, target: certificateArn }));
-  await client.send(new iot.AttachThingPrincipalCommand({ thingName, principal: certificateArn }));
-  return {
-    certificateArn,
-    certificatePem: created.certificatePem ?? '',
-    privateKeyPem: created.keyPair?.PrivateKey ?? '',
-  };
-}
+let fixture: LocalIotCoreFixture;
+type Device = ProvisionedThing;
+const provision = (thingName: string) => fixture.provision(thingName);
 
 /** The connected client, or 'refused' when the endpoint closes the connection before CONNACK. */
 function tryConnect(device: Device, clientId: string): Promise<MqttClient | 'refused'> {
-  const connection = mqtt.connect(core.mqttsUrl, {
+  const connection = mqtt.connect(fixture.core.mqttsUrl, {
     clientId,
-    ca: core.ca.caCertificatePem,
+    ca: fixture.caCertificatePem,
     cert: device.certificatePem,
     key: device.privateKeyPem,
     protocolVersion: 4,
@@ -67,34 +44,10 @@ const closeOf = (connection: MqttClient) =>
   new Promise<void>((resolve) => connection.once('close', () => resolve()));
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'iot-core-'));
-  registry = await LocalRegistry.open(join(dataDir, 'registry.duckdb'), {
-    region: location.region,
-    accountId: location.account,
-  });
-  core = await startLocalIotCore({
-    dataDir,
-    registry,
-    logger: silentLogger,
-    location,
-    mqttsPort: 0,
-    mqttPort: 0,
-    controlPlanePort: 0,
-  });
-  client = new iot.IoTClient({
-    endpoint: core.controlPlaneUrl,
-    region: location.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  fixture = await startLocalIotCoreFixture();
 });
 
-afterAll(async () => {
-  client?.destroy();
-  await core?.close();
-  registry?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => fixture?.close());
 
 describe('a thing provisioned with @aws-sdk/client-iot', () => {
   it('connects over mutual TLS as itself and publishes its telemetry with QoS 1', async () => {
@@ -142,7 +95,7 @@ describe('a thing provisioned with @aws-sdk/client-iot', () => {
       version: 1,
     });
     await device.endAsync();
-    const response = await fetch(`${core.controlPlaneUrl}/things/pump-6/shadow`);
+    const response = await fetch(`${fixture.core.controlPlaneUrl}/things/pump-6/shadow`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ state: { reported: { firmware: '1.2.0' } } });
   });
@@ -152,7 +105,7 @@ describe('a thing provisioned with @aws-sdk/client-iot', () => {
     const device = await connectDevice(provisioned, 'pump-7');
     const closed = closeOf(device);
     const certificateId = provisioned.certificateArn.split('/').pop();
-    await client.send(new iot.UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' }));
+    await fixture.client.send(new iot.UpdateCertificateCommand({ certificateId, newStatus: 'INACTIVE' }));
     await closed;
     device.end(true);
     expect(await tryConnect(provisioned, 'pump-7')).toBe('refused');
@@ -161,11 +114,13 @@ describe('a thing provisioned with @aws-sdk/client-iot', () => {
   it('describes its certificate as AWS does', async () => {
     const { certificateArn } = await provision('pump-8');
     const certificateId = certificateArn.split('/').pop();
-    const { certificateDescription } = await client.send(
+    const { certificateDescription } = await fixture.client.send(
       new iot.DescribeCertificateCommand({ certificateId }),
     );
     expect(certificateDescription).toMatchObject({ certificateId, certificateArn, status: 'ACTIVE' });
-    const { principals } = await client.send(new iot.ListThingPrincipalsCommand({ thingName: 'pump-8' }));
+    const { principals } = await fixture.client.send(
+      new iot.ListThingPrincipalsCommand({ thingName: 'pump-8' }),
+    );
     expect(principals).toEqual([certificateArn]);
   });
 });

@@ -9,7 +9,7 @@ import {
   startLocalIotCoreFixture,
   type LocalIotCoreFixture,
   type ProvisionedThing,
-} from './local-iot-core-fixture.js';
+} from '../local-iot-core-fixture.js';
 
 let fixture: LocalIotCoreFixture;
 

@@ -8,7 +8,7 @@ import {
   startLocalIotCoreFixture,
   type LocalIotCoreFixture,
   type ProvisionedThing,
-} from './local-iot-core-fixture.js';
+} from '../local-iot-core-fixture.js';
 
 let fixture: LocalIotCoreFixture;
 const client = new mqtt.MqttClient();

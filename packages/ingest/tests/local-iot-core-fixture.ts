@@ -1,13 +1,13 @@
-// The local IoT Core as AWS's device SDK tests meet it: one endpoint per test file, and things provisioned
+// The local IoT Core as device tests meet it: one endpoint per test file, and things provisioned
 // through @aws-sdk/client-iot exactly as `aws iot create-thing`, `create-keys-and-certificate`,
-// `attach-policy` and `attach-thing-principal` would against AWS (iot-core.test.ts does the same).
+// `attach-policy` and `attach-thing-principal` would against AWS.
 import * as iot from '@aws-sdk/client-iot';
 import { silentLogger } from '@tributary/contracts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { devicePolicyName } from '../../src/core/index.js';
-import { LocalRegistry, startLocalIotCore, type LocalIotCore } from '../../src/local/index.js';
+import { devicePolicyName } from '../src/core/index.js';
+import { LocalRegistry, startLocalIotCore, type LocalIotCore } from '../src/local/index.js';
 
 /** The credentials `create-keys-and-certificate` hands a device, as PEM text. */
 export interface ProvisionedThing {
@@ -19,6 +19,8 @@ export interface ProvisionedThing {
 
 export interface LocalIotCoreFixture {
   readonly core: LocalIotCore;
+  /** @aws-sdk/client-iot pointed at the local control plane. */
+  readonly client: iot.IoTClient;
   /** The mutual-TLS MQTT port on 127.0.0.1. */
   readonly mqttsPort: number;
   /** The Root CA a device trusts (AmazonRootCA1.pem on AWS). */
@@ -67,6 +69,7 @@ export async function startLocalIotCoreFixture(): Promise<LocalIotCoreFixture> {
 
   return {
     core,
+    client,
     mqttsPort: Number(new URL(core.mqttsUrl).port),
     caCertificatePem: core.ca.caCertificatePem,
     provision,

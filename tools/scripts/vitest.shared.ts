@@ -2,7 +2,7 @@
 // (the "@tributary/source" export condition) so tests never need a prior build.
 import type { ViteUserConfig } from 'vitest/config';
 
-const sourceConditions = ['@tributary/source', 'node', 'import', 'default'];
+const sourceConditions = ['@tributary/source', 'node'];
 
 export const sharedVitestConfig: ViteUserConfig = {
   resolve: { conditions: sourceConditions },

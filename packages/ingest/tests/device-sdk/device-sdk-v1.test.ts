@@ -2,7 +2,7 @@
 // device built from the SDK README's own options connects over mutual TLS, publishes telemetry, and keeps
 // its device shadow with thingShadow exactly as it would against AWS
 // (https://github.com/aws/aws-iot-device-sdk-js#api-documentation, device-shadow-mqtt.html).
-import awsIot from './load-device-sdk-v1.js';
+import awsIot from 'aws-iot-device-sdk';
 import type { AedesPublishPacket, Client as AedesClient } from 'aedes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -123,6 +123,8 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
         meter.mqttPublish(packet.topic, payload.length);
         meter.rules(await rules.evaluate(packet.topic, payload, clientId));
       },
+      // Lifecycle events and shadow responses reach topic rules as on AWS (no client published them).
+      onServiceMessage: async (topic, payload) => meter.rules(await rules.evaluate(topic, payload, '')),
     });
     stopsInOrder.push(() => iotCore.close());
     const rootCaPath = join(devicesDirOf(config), 'root-CA.pem');

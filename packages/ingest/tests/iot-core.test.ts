@@ -43,8 +43,14 @@ async function connectDevice(device: Device, clientId: string): Promise<MqttClie
 const closeOf = (connection: MqttClient) =>
   new Promise<void>((resolve) => connection.once('close', () => resolve()));
 
+/** What IoT Core published itself and handed to the rules engine. */
+const serviceMessages: { topic: string; payload: unknown }[] = [];
+
 beforeAll(async () => {
-  fixture = await startLocalIotCoreFixture();
+  fixture = await startLocalIotCoreFixture({
+    onServiceMessage: async (topic, payload) =>
+      void serviceMessages.push({ topic, payload: JSON.parse(payload.toString()) }),
+  });
 });
 
 afterAll(() => fixture?.close());
@@ -122,5 +128,28 @@ describe('a thing provisioned with @aws-sdk/client-iot', () => {
       new iot.ListThingPrincipalsCommand({ thingName: 'pump-8' }),
     );
     expect(principals).toEqual([certificateArn]);
+  });
+
+  it('hands its lifecycle events and shadow responses to the rules engine, as AWS rules see them', async () => {
+    const device = await connectDevice(await provision('pump-9'), 'pump-9');
+    await device.publishAsync(
+      '$aws/things/pump-9/shadow/update',
+      JSON.stringify({ state: { desired: { interval: 5 } } }),
+      { qos: 1 },
+    );
+    await device.endAsync();
+    const topics = () => serviceMessages.map((message) => message.topic);
+    await expect
+      .poll(topics)
+      .toEqual(
+        expect.arrayContaining([
+          '$aws/events/presence/disconnected/pump-9',
+          '$aws/events/presence/connected/pump-9',
+          '$aws/things/pump-9/shadow/update/accepted',
+          '$aws/things/pump-9/shadow/update/delta',
+        ]),
+      );
+    const connected = serviceMessages.find((m) => m.topic === '$aws/events/presence/connected/pump-9');
+    expect(connected?.payload).toMatchObject({ clientId: 'pump-9', eventType: 'connected' });
   });
 });

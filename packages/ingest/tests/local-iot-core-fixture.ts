@@ -7,7 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { devicePolicyName } from '../src/core/index.js';
-import { LocalRegistry, startLocalIotCore, type LocalIotCore } from '../src/local/index.js';
+import {
+  LocalRegistry,
+  startLocalIotCore,
+  type LocalIotCore,
+  type LocalIotCoreOptions,
+} from '../src/local/index.js';
 
 /** The credentials `create-keys-and-certificate` hands a device, as PEM text. */
 export interface ProvisionedThing {
@@ -31,7 +36,9 @@ export interface LocalIotCoreFixture {
 
 const location = { region: 'us-east-1', account: '000000000000' };
 
-export async function startLocalIotCoreFixture(): Promise<LocalIotCoreFixture> {
+export async function startLocalIotCoreFixture(
+  options: Pick<LocalIotCoreOptions, 'onServiceMessage'> = {},
+): Promise<LocalIotCoreFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'device-sdk-'));
   const registry = await LocalRegistry.open(join(dataDir, 'registry.duckdb'), {
     region: location.region,
@@ -45,6 +52,7 @@ export async function startLocalIotCoreFixture(): Promise<LocalIotCoreFixture> {
     mqttsPort: 0,
     mqttPort: null,
     controlPlanePort: 0,
+    ...options,
   });
   const client = new iot.IoTClient({
     endpoint: core.controlPlaneUrl,

@@ -60,15 +60,21 @@ export interface LifecycleMessage {
   readonly event: LifecycleEvent;
 }
 
+/** The reserved topic AWS publishes an event on: `$aws/events/presence/connected/<clientId>` etc. */
+export function lifecycleTopicOf(event: LifecycleEvent): string {
+  const kind =
+    event.eventType === 'connected' || event.eventType === 'disconnected' ? 'presence' : 'subscriptions';
+  return `$aws/events/${kind}/${event.eventType}/${event.clientId}`;
+}
+
+const messageOf = (event: LifecycleEvent): LifecycleMessage => ({ topic: lifecycleTopicOf(event), event });
+
 export function connectedEvent(
   session: LifecycleSession,
   ipAddress: string,
   timestamp: number,
 ): LifecycleMessage {
-  return {
-    topic: `$aws/events/presence/connected/${session.clientId}`,
-    event: { ...sessionFields(session), eventType: 'connected', timestamp, ipAddress },
-  };
+  return messageOf({ ...sessionFields(session), eventType: 'connected', timestamp, ipAddress });
 }
 
 export function disconnectedEvent(
@@ -76,16 +82,13 @@ export function disconnectedEvent(
   disconnectReason: DisconnectReason,
   timestamp: number,
 ): LifecycleMessage {
-  return {
-    topic: `$aws/events/presence/disconnected/${session.clientId}`,
-    event: {
-      ...sessionFields(session),
-      eventType: 'disconnected',
-      timestamp,
-      clientInitiatedDisconnect: disconnectReason === 'CLIENT_INITIATED_DISCONNECT',
-      disconnectReason,
-    },
-  };
+  return messageOf({
+    ...sessionFields(session),
+    eventType: 'disconnected',
+    timestamp,
+    clientInitiatedDisconnect: disconnectReason === 'CLIENT_INITIATED_DISCONNECT',
+    disconnectReason,
+  });
 }
 
 export function subscriptionEvent(
@@ -94,17 +97,14 @@ export function subscriptionEvent(
   topics: readonly string[],
   timestamp: number,
 ): LifecycleMessage {
-  return {
-    topic: `$aws/events/subscriptions/${eventType}/${session.clientId}`,
-    event: {
-      clientId: session.clientId,
-      timestamp,
-      eventType,
-      sessionIdentifier: session.sessionIdentifier,
-      principalIdentifier: session.principalIdentifier,
-      topics: [...topics],
-    },
-  };
+  return messageOf({
+    clientId: session.clientId,
+    timestamp,
+    eventType,
+    sessionIdentifier: session.sessionIdentifier,
+    principalIdentifier: session.principalIdentifier,
+    topics: [...topics],
+  });
 }
 
 /** AWS sends no lifecycle events for client ids containing `#` or `+` (life-cycle-events.html). */

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@tributary/contracts';
-import type { AwsLocation } from '../core/index.js';
+import { lifecycleTopicOf, type AwsLocation } from '../core/index.js';
 import { startBroker, type BrokerOptions, type BrokerProfile, type LocalBroker } from './broker.js';
 import { securityRoutes, startControlPlane, type ControlPlane } from './control-plane/index.js';
 import { LocalCertificateAuthority } from './pki/certificate-authority.js';
@@ -39,6 +39,11 @@ export interface LocalIotCoreOptions {
   readonly profile?: BrokerProfile;
   readonly beforeAcknowledge?: BrokerOptions['beforeAcknowledge'];
   readonly onLifecycleEvent?: BrokerOptions['onLifecycleEvent'];
+  /**
+   * Messages IoT Core publishes itself — lifecycle events and shadow responses (`…/update/accepted`,
+   * `…/delta`, `…/documents`) — which AWS topic rules see like device messages; typically the rules engine.
+   */
+  readonly onServiceMessage?: (topic: string, payload: Buffer) => Promise<unknown>;
 }
 
 export interface LocalIotCore {
@@ -58,6 +63,10 @@ export interface LocalIotCore {
 
 export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<LocalIotCore> {
   const { dataDir, registry, logger, location } = options;
+  const toRules = (topic: string, payload: Buffer): Promise<unknown> =>
+    (options.onServiceMessage?.(topic, payload) ?? Promise.resolve()).catch((error: unknown) =>
+      logger.error('a rule on an IoT Core message failed', { topic, error }),
+    );
   const host = options.host ?? '127.0.0.1';
   await mkdir(dataDir, { recursive: true });
   const closers: (() => Promise<void> | void)[] = [];
@@ -82,10 +91,16 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
       persistenceDir: join(dataDir, 'broker'),
       authorizer: policyAuthorizer({ policies, things: registry, location, logger }),
       beforeAcknowledge: options.beforeAcknowledge,
-      onLifecycleEvent: options.onLifecycleEvent,
+      onLifecycleEvent: (event) => {
+        options.onLifecycleEvent?.(event);
+        void toRules(lifecycleTopicOf(event), Buffer.from(JSON.stringify(event)));
+      },
     });
     closers.push(() => broker.close());
-    const shadowTopics = attachShadowTopics(broker.aedes, shadows, { logger });
+    const shadowTopics = attachShadowTopics(broker.aedes, shadows, {
+      logger,
+      onResponse: (message) => toRules(message.topic, Buffer.from(message.payload)),
+    });
     closers.push(async () => {
       shadowTopics.detach();
       await shadowTopics.idle();
@@ -104,8 +119,9 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
 
     const shadowHttp = createShadowHttpHandler(shadows, {
       logger,
-      publish: (message) =>
-        new Promise<void>((resolve, reject) =>
+      publish: async (message) => {
+        await toRules(message.topic, Buffer.from(message.payload));
+        await new Promise<void>((resolve, reject) =>
           broker.aedes.publish(
             {
               cmd: 'publish',
@@ -117,7 +133,8 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
             },
             (error) => (error ? reject(error) : resolve()),
           ),
-        ),
+        );
+      },
     });
     const controlPlane: ControlPlane = await startControlPlane({
       registry,

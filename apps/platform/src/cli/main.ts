@@ -65,6 +65,8 @@ Usage:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  // The pinned AWS SDK runs on Node 20; its notice that later releases will need Node 22 is not the user's to act on.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const [command, ...rest] = argv;
   // `pnpm start -- --http-port 8181` hands the script a leading `--`; after it parseArgs would take every
   // option for a positional and the options would be ignored.

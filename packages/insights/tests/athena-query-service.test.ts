@@ -40,13 +40,14 @@ const executionIn = (
   QueryExecution: { QueryExecutionId: id, StatementType: 'DML' as const, Status: { State }, ...more },
 });
 
+/** A query Athena accepted; the caller says what GetQueryExecution answers next. */
+const executionStarted = () =>
+  athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: id }).on(GetQueryExecutionCommand);
+
 const readingColumns = columnsOf(['thing_name', 'varchar'], ['value', 'double']);
 /** A SELECT whose answer is one page with the header row and the given readings. */
 const succeedWith = (...readings: [string, string][]) => {
-  athena
-    .on(StartQueryExecutionCommand)
-    .resolves({ QueryExecutionId: id })
-    .on(GetQueryExecutionCommand)
+  executionStarted()
     .resolves(executionIn('SUCCEEDED', { Statistics: { DataScannedInBytes: 2048 } }))
     .on(GetQueryResultsCommand)
     .resolves(pageOf(readingColumns, [rowOf('thing_name', 'value'), ...readings.map((r) => rowOf(...r))]));
@@ -90,10 +91,7 @@ afterEach(async () => {
 
 describe('AthenaQueryService answers', () => {
   it('starts the query in the tributary workgroup over tributary_lake and reads every result page', async () => {
-    athena
-      .on(StartQueryExecutionCommand)
-      .resolves({ QueryExecutionId: id })
-      .on(GetQueryExecutionCommand)
+    executionStarted()
       .resolves(executionIn('SUCCEEDED', { Statistics: { DataScannedInBytes: 1_234_567 } }))
       .on(GetQueryResultsCommand, { NextToken: undefined })
       .resolves(pageOf(readingColumns, [rowOf('thing_name', 'value'), rowOf('pump-7', '21.5')], 'page-2'))
@@ -126,10 +124,7 @@ describe('AthenaQueryService answers', () => {
   });
 
   it('polls GetQueryExecution with backoff while the query is queued and running', async () => {
-    athena
-      .on(StartQueryExecutionCommand)
-      .resolves({ QueryExecutionId: id })
-      .on(GetQueryExecutionCommand)
+    executionStarted()
       .resolvesOnce(executionIn('QUEUED'))
       .resolvesOnce(executionIn('RUNNING'))
       .resolvesOnce(executionIn('RUNNING'))
@@ -194,10 +189,7 @@ describe('AthenaQueryService answers', () => {
       ['detector', 'varchar'],
       ['day', 'date'],
     );
-    athena
-      .on(StartQueryExecutionCommand)
-      .resolves({ QueryExecutionId: id })
-      .on(GetQueryExecutionCommand)
+    executionStarted()
       .resolves(executionIn('SUCCEEDED'))
       .on(GetQueryResultsCommand)
       .resolves(
@@ -238,10 +230,7 @@ describe('AthenaQueryService answers', () => {
 
   it('reads no further than maxRows and marks the result truncated', async () => {
     service = new AthenaQueryService({ client, maxRows: 2 });
-    athena
-      .on(StartQueryExecutionCommand)
-      .resolves({ QueryExecutionId: id })
-      .on(GetQueryExecutionCommand)
+    executionStarted()
       .resolves(executionIn('SUCCEEDED'))
       .on(GetQueryResultsCommand, { NextToken: undefined })
       .resolves(
@@ -268,16 +257,12 @@ describe('AthenaQueryService answers', () => {
 
 describe('AthenaQueryService failures', () => {
   const failWith = (State: 'FAILED' | 'CANCELLED', reason: string, DataScannedInBytes?: number) =>
-    athena
-      .on(StartQueryExecutionCommand)
-      .resolves({ QueryExecutionId: id })
-      .on(GetQueryExecutionCommand)
-      .resolves(
-        executionIn(State, {
-          Status: { State, StateChangeReason: reason },
-          Statistics: { DataScannedInBytes },
-        }),
-      );
+    executionStarted().resolves(
+      executionIn(State, {
+        Status: { State, StateChangeReason: reason },
+        Statistics: { DataScannedInBytes },
+      }),
+    );
 
   it.each<[string, string, QueryErrorCode]>([
     [
@@ -319,13 +304,7 @@ describe('AthenaQueryService failures', () => {
 
   it('stops a query that runs past the timeout with StopQueryExecution and reports TIMEOUT', async () => {
     service = new AthenaQueryService({ client, timeoutMs: 1_000 });
-    athena
-      .on(StartQueryExecutionCommand)
-      .resolves({ QueryExecutionId: id })
-      .on(GetQueryExecutionCommand)
-      .resolves(executionIn('RUNNING'))
-      .on(StopQueryExecutionCommand)
-      .resolves({});
+    executionStarted().resolves(executionIn('RUNNING')).on(StopQueryExecutionCommand).resolves({});
 
     const error = await queryErrorOf(service.query('SELECT * FROM telemetry'));
 
@@ -338,10 +317,7 @@ describe('AthenaQueryService failures', () => {
 
   it('tells how to stop a timed-out query by hand when StopQueryExecution is refused', async () => {
     service = new AthenaQueryService({ client, timeoutMs: 500 });
-    athena
-      .on(StartQueryExecutionCommand)
-      .resolves({ QueryExecutionId: id })
-      .on(GetQueryExecutionCommand)
+    executionStarted()
       .resolves(executionIn('RUNNING'))
       .on(StopQueryExecutionCommand)
       .rejects(new Error('Rate exceeded'));
@@ -370,13 +346,7 @@ describe('AthenaQueryService failures', () => {
   });
 
   it('stops running queries on close(); they fail with CLOSED, and new ones are refused', async () => {
-    athena
-      .on(StartQueryExecutionCommand)
-      .resolves({ QueryExecutionId: id })
-      .on(GetQueryExecutionCommand)
-      .resolves(executionIn('RUNNING'))
-      .on(StopQueryExecutionCommand)
-      .resolves({});
+    executionStarted().resolves(executionIn('RUNNING')).on(StopQueryExecutionCommand).resolves({});
     const failure = service.query('SELECT * FROM telemetry').catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(150);
 

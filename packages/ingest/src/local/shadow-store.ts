@@ -1,10 +1,10 @@
 // Device shadows in their own embedded DuckDB file, so they survive a restart. Writes are
 // version-checked (compare-and-set on version + deleted_at): of two writers that read the same record,
 // only one can win. Every statement is parameterized; names never reach SQL text.
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { ShadowAddress } from '../core/shadow/shadow-address.js';
 import type { JsonObject } from '../core/shadow/json-tree.js';
 import type { ShadowRecord } from '../core/shadow/shadow-record.js';
+import { EmbeddedDatabase } from './embedded-database.js';
 
 /** The classic shadow's key: '' cannot collide with a named shadow (names are 1-64 characters). */
 const classicShadowKey = '';
@@ -18,34 +18,31 @@ export class LocalShadowStore {
   // DuckDB connections run one statement at a time; the queue keeps callers from interleaving on it.
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-  ) {}
+  private constructor(private readonly database: EmbeddedDatabase) {}
 
   /** Opens (or creates) the shadow database, e.g. `<dataDir>/shadows.duckdb`; `:memory:` keeps it in memory. */
   static async open(path: string): Promise<LocalShadowStore> {
-    const instance = await DuckDBInstance.create(path);
-    const connection = await instance.connect();
-    await connection.run(`CREATE TABLE IF NOT EXISTS shadows (
+    return new LocalShadowStore(
+      await EmbeddedDatabase.open(path, [
+        `CREATE TABLE IF NOT EXISTS shadows (
       thing_name VARCHAR NOT NULL,
       shadow_name VARCHAR NOT NULL,
       state VARCHAR NOT NULL,
       metadata VARCHAR NOT NULL,
       version BIGINT NOT NULL,
       deleted_at BIGINT,
-      PRIMARY KEY (thing_name, shadow_name))`);
-    return new LocalShadowStore(instance, connection);
+      PRIMARY KEY (thing_name, shadow_name))`,
+      ]),
+    );
   }
 
   /** The stored record, deleted ones included (they carry the version a re-created shadow continues). */
   read(address: ShadowAddress): Promise<ShadowRecord | undefined> {
     return this.serialized(async () => {
-      const reader = await this.connection.runAndReadAll(
+      const [row] = await this.database.rows(
         'SELECT state, metadata, version, deleted_at FROM shadows WHERE thing_name = $1 AND shadow_name = $2',
         [address.thingName, address.shadowName ?? classicShadowKey],
       );
-      const row = reader.getRowObjectsJS()[0];
       return row ? toRecord(row) : undefined;
     });
   }
@@ -64,37 +61,36 @@ export class LocalShadowStore {
         next.deletedAt ?? null,
       ];
       if (expected === undefined) {
-        const result = await this.connection.run(
+        const inserted = await this.database.run(
           `INSERT INTO shadows VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
           [...key, ...values],
         );
-        return result.rowsChanged === 1;
+        return inserted === 1;
       }
-      const result = await this.connection.run(
+      const updated = await this.database.run(
         `UPDATE shadows SET state = $3, metadata = $4, version = $5, deleted_at = $6
          WHERE thing_name = $1 AND shadow_name = $2 AND version = $7 AND deleted_at IS NOT DISTINCT FROM $8`,
         [...key, ...values, expected.version, expected.deletedAt ?? null],
       );
-      return result.rowsChanged === 1;
+      return updated === 1;
     });
   }
 
   /** Names of a thing's live named shadows, sorted; never the classic shadow. */
   listNamedShadows(thingName: string): Promise<string[]> {
     return this.serialized(async () => {
-      const reader = await this.connection.runAndReadAll(
+      const rows = await this.database.rows(
         `SELECT shadow_name FROM shadows
          WHERE thing_name = $1 AND shadow_name <> $2 AND deleted_at IS NULL ORDER BY shadow_name`,
         [thingName, classicShadowKey],
       );
-      return reader.getRowObjectsJS().map((row) => String(row['shadow_name']));
+      return rows.map((row) => String(row['shadow_name']));
     });
   }
 
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
-    this.connection.closeSync();
-    this.instance.closeSync();
+    this.database.close();
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {

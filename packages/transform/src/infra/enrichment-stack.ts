@@ -123,32 +123,39 @@ export class EnrichmentStack extends StageStack<'transform'> {
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
     const topic = new sns.Topic(this, 'PipelineAlarms', { masterKey: key, enforceSSL: true });
     const alarms = [
-      new cloudwatch.Alarm(this, 'EnrichmentLagging', {
-        alarmDescription: 'Enrichment is more than a minute behind the telemetry stream',
+      this.alarmAbove('EnrichmentLagging', {
+        description: 'Enrichment is more than a minute behind the telemetry stream',
         metric: this.enrichment.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
         threshold: 60_000,
         evaluationPeriods: 5,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'EnrichmentFailing', {
-        alarmDescription: 'The Enrichment Lambda failed more than 5 times in 5 minutes',
+      this.alarmAbove('EnrichmentFailing', {
+        description: 'The Enrichment Lambda failed more than 5 times in 5 minutes',
         metric: this.enrichment.metricErrors({ period: Duration.minutes(5) }),
         threshold: 5,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      new cloudwatch.Alarm(this, 'EnrichmentDeadLettered', {
-        alarmDescription: 'A telemetry batch was given up on and sent to the dead-letter queue',
+      this.alarmAbove('EnrichmentDeadLettered', {
+        description: 'A telemetry batch was given up on and sent to the dead-letter queue',
         metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
         threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     ];
     for (const alarm of alarms) alarm.addAlarmAction(new actions.SnsAction(topic));
     this.publish(parameters.transform.pipelineAlarmTopicArn, topic.topicArn);
+  }
+
+  /** An alarm when the metric goes above the threshold; no data is not a breach. */
+  private alarmAbove(
+    id: string,
+    alarm: { description: string; metric: cloudwatch.IMetric; threshold: number; evaluationPeriods?: number },
+  ): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, id, {
+      alarmDescription: alarm.description,
+      metric: alarm.metric,
+      threshold: alarm.threshold,
+      evaluationPeriods: alarm.evaluationPeriods ?? 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 }

@@ -32,6 +32,16 @@ const open = async (options: Parameters<typeof openStream>[1] = {}) => {
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const onlyShard = 'shardId-000000000000';
 
+/** Puts pump-7's readings 1–3 and stops: the shard's one segment, and its size with all three intact. */
+async function segmentOfThreeRecords(): Promise<{ path: string; intactBytes: number }> {
+  const stream = await open();
+  for (const n of range(1, 3)) await stream.put(envelope('pump-7', n));
+  await stream.stop();
+  const [segment] = await segmentsOf(dir, onlyShard);
+  const path = join(dir, onlyShard, segment!);
+  return { path, intactBytes: (await stat(path)).size };
+}
+
 describe('durable telemetry stream: durability', () => {
   it('resumes after its checkpoint on reopen: finished records are not delivered again', async () => {
     const first = await open();
@@ -68,12 +78,7 @@ describe('durable telemetry stream: durability', () => {
   });
 
   it('cuts a torn record off the tail on open and never delivers it', async () => {
-    const first = await open();
-    for (const n of range(1, 3)) await first.put(envelope('pump-7', n));
-    await first.stop();
-    const [segment] = await segmentsOf(dir, onlyShard);
-    const path = join(dir, onlyShard, segment!);
-    const intactBytes = (await stat(path)).size;
+    const { path, intactBytes } = await segmentOfThreeRecords();
     await truncate(path, intactBytes - 7); // the last record's write was cut short by the crash
     const second = await open();
     await second.put(envelope('pump-7', 4));
@@ -84,12 +89,7 @@ describe('durable telemetry stream: durability', () => {
   });
 
   it('ignores a zero-filled tail (a block allocated but never written) and keeps every record', async () => {
-    const first = await open();
-    for (const n of range(1, 3)) await first.put(envelope('pump-7', n));
-    await first.stop();
-    const [segment] = await segmentsOf(dir, onlyShard);
-    const path = join(dir, onlyShard, segment!);
-    const intactBytes = (await stat(path)).size;
+    const { path, intactBytes } = await segmentOfThreeRecords();
     await appendFile(path, Buffer.alloc(4096));
     const second = await open();
     expect((await stat(path)).size).toBe(intactBytes);

@@ -18,20 +18,30 @@ function describe(
   return `${rule}${kind} at position ${position.offset}: ${reason}.\n  ${sql}\n  ${caret}`;
 }
 
-/** The text is not IoT SQL at all (a typo, an unterminated string, a malformed FROM filter). */
-export class InvalidRuleSqlError extends Error {
-  readonly code = 'INVALID_RULE_SQL';
+/** What both kinds of refusal carry: the reason, the SQL with a caret under the position, the rule's name. */
+abstract class RuleSqlRefusal extends Error {
+  abstract readonly code: string;
   readonly position: SqlPosition;
 
   constructor(
+    kind: string,
     readonly reason: string,
     readonly sql: string,
     position: SqlPosition,
     readonly ruleName?: string,
   ) {
-    super(describe('Invalid IoT SQL', reason, sql, position, ruleName));
-    this.name = 'InvalidRuleSqlError';
+    super(describe(kind, reason, sql, position, ruleName));
+    this.name = new.target.name;
     this.position = { offset: position.offset };
+  }
+}
+
+/** The text is not IoT SQL at all (a typo, an unterminated string, a malformed FROM filter). */
+export class InvalidRuleSqlError extends RuleSqlRefusal {
+  readonly code = 'INVALID_RULE_SQL';
+
+  constructor(reason: string, sql: string, position: SqlPosition, ruleName?: string) {
+    super('Invalid IoT SQL', reason, sql, position, ruleName);
   }
 
   /** The same error, its message naming the rule it belongs to. */
@@ -44,21 +54,14 @@ export class InvalidRuleSqlError extends Error {
  * The text may be valid IoT SQL on AWS, but the local rules engine does not run it: it is refused
  * rather than evaluated differently from AWS (iot-sql-reference.html).
  */
-export class UnsupportedRuleSqlError extends Error {
+export class UnsupportedRuleSqlError extends RuleSqlRefusal {
   readonly code = 'UNSUPPORTED_RULE_SQL';
-  readonly position: SqlPosition;
 
-  constructor(
-    readonly reason: string,
-    readonly sql: string,
-    position: SqlPosition,
-    readonly ruleName?: string,
-  ) {
-    super(describe('IoT SQL the local rules engine does not run', reason, sql, position, ruleName));
-    this.name = 'UnsupportedRuleSqlError';
-    this.position = { offset: position.offset };
+  constructor(reason: string, sql: string, position: SqlPosition, ruleName?: string) {
+    super('IoT SQL the local rules engine does not run', reason, sql, position, ruleName);
   }
 
+  /** The same error, its message naming the rule it belongs to. */
   forRule(ruleName: string): UnsupportedRuleSqlError {
     return new UnsupportedRuleSqlError(this.reason, this.sql, this.position, ruleName);
   }
@@ -66,5 +69,4 @@ export class UnsupportedRuleSqlError extends Error {
 
 export type RuleSqlError = InvalidRuleSqlError | UnsupportedRuleSqlError;
 
-export const isRuleSqlError = (error: unknown): error is RuleSqlError =>
-  error instanceof InvalidRuleSqlError || error instanceof UnsupportedRuleSqlError;
+export const isRuleSqlError = (error: unknown): error is RuleSqlError => error instanceof RuleSqlRefusal;

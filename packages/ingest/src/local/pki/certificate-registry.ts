@@ -2,7 +2,7 @@
 // file. Method names and rules mirror the AWS IoT API: RegisterCertificate, DescribeCertificate,
 // ListCertificates, UpdateCertificate (REVOKED is final), AttachThingPrincipal, DetachThingPrincipal,
 // AttachPolicy, ListPrincipalThings, ListAttachedPolicies (https://docs.aws.amazon.com/iot/latest/apireference/).
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { EmbeddedDatabase } from '../embedded-database.js';
 import { certificateIdOf } from './certificate-id.js';
 import {
   CertificateAlreadyExistsError,
@@ -42,30 +42,28 @@ export type CertificateStatusListener = (change: CertificateStatusChange) => voi
 export class CertificateRegistry {
   private readonly statusListeners = new Set<CertificateStatusListener>();
 
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-  ) {}
+  private constructor(private readonly database: EmbeddedDatabase) {}
 
   /** Opens (or creates) the certificate database; `:memory:` keeps it in memory. */
   static async open(path: string): Promise<CertificateRegistry> {
-    const instance = await DuckDBInstance.create(path);
-    const connection = await instance.connect();
-    await connection.run(`CREATE TABLE IF NOT EXISTS certificates (
+    return new CertificateRegistry(
+      await EmbeddedDatabase.open(path, [
+        `CREATE TABLE IF NOT EXISTS certificates (
       certificate_id VARCHAR PRIMARY KEY,
       certificate_pem VARCHAR NOT NULL,
       status VARCHAR NOT NULL,
       created_at TIMESTAMPTZ NOT NULL,
-      last_modified_at TIMESTAMPTZ NOT NULL)`);
-    await connection.run(`CREATE TABLE IF NOT EXISTS thing_principals (
+      last_modified_at TIMESTAMPTZ NOT NULL)`,
+        `CREATE TABLE IF NOT EXISTS thing_principals (
       thing_name VARCHAR NOT NULL,
       certificate_id VARCHAR NOT NULL,
-      PRIMARY KEY (thing_name, certificate_id))`);
-    await connection.run(`CREATE TABLE IF NOT EXISTS policy_principals (
+      PRIMARY KEY (thing_name, certificate_id))`,
+        `CREATE TABLE IF NOT EXISTS policy_principals (
       policy_name VARCHAR NOT NULL,
       certificate_id VARCHAR NOT NULL,
-      PRIMARY KEY (policy_name, certificate_id))`);
-    return new CertificateRegistry(instance, connection);
+      PRIMARY KEY (policy_name, certificate_id))`,
+      ]),
+    );
   }
 
   /** Like AWS RegisterCertificate: the id is derived from the PEM; registering the same certificate twice fails. */
@@ -74,7 +72,7 @@ export class CertificateRegistry {
     const certificateId = certificateIdOf(request.certificatePem);
     if (await this.find(certificateId)) throw new CertificateAlreadyExistsError(certificateId);
     const now = new Date();
-    await this.connection.run(
+    await this.database.run(
       'INSERT INTO certificates VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $4::TIMESTAMPTZ)',
       [certificateId, request.certificatePem, status, now.toISOString()],
     );
@@ -95,10 +93,10 @@ export class CertificateRegistry {
   }
 
   async listCertificates(): Promise<CertificateSummary[]> {
-    const reader = await this.connection.runAndReadAll(
+    const rows = await this.database.rows(
       'SELECT certificate_id, status, created_at, last_modified_at FROM certificates ORDER BY created_at, certificate_id',
     );
-    return reader.getRowObjectsJS().map(toSummary);
+    return rows.map(toSummary);
   }
 
   /**
@@ -111,7 +109,7 @@ export class CertificateRegistry {
     if (current.status === status) return;
     if (current.status === 'REVOKED')
       throw new CertificateStateError(current.certificateId, current.status, status);
-    await this.connection.run(
+    await this.database.run(
       'UPDATE certificates SET status = $2, last_modified_at = $3::TIMESTAMPTZ WHERE certificate_id = $1',
       [current.certificateId, status, new Date().toISOString()],
     );
@@ -128,7 +126,7 @@ export class CertificateRegistry {
   /** Like AWS AttachThingPrincipal: idempotent. The thing itself lives in LocalRegistry and is not checked here. */
   async attachThingPrincipal(thingName: string, certificateId: string): Promise<void> {
     const { certificateId: id } = await this.describeCertificate(certificateId);
-    await this.connection.run('INSERT INTO thing_principals VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+    await this.database.run('INSERT INTO thing_principals VALUES ($1, $2) ON CONFLICT DO NOTHING', [
       thingName,
       id,
     ]);
@@ -137,7 +135,7 @@ export class CertificateRegistry {
   /** Like AWS DetachThingPrincipal: detaching what is not attached is not an error. */
   async detachThingPrincipal(thingName: string, certificateId: string): Promise<void> {
     const { certificateId: id } = await this.describeCertificate(certificateId);
-    await this.connection.run('DELETE FROM thing_principals WHERE thing_name = $1 AND certificate_id = $2', [
+    await this.database.run('DELETE FROM thing_principals WHERE thing_name = $1 AND certificate_id = $2', [
       thingName,
       id,
     ]);
@@ -146,7 +144,7 @@ export class CertificateRegistry {
   /** Like AWS AttachPolicy with a certificate as the target: idempotent. Policy documents live elsewhere. */
   async attachPolicy(policyName: string, certificateId: string): Promise<void> {
     const { certificateId: id } = await this.describeCertificate(certificateId);
-    await this.connection.run('INSERT INTO policy_principals VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+    await this.database.run('INSERT INTO policy_principals VALUES ($1, $2) ON CONFLICT DO NOTHING', [
       policyName,
       id,
     ]);
@@ -155,45 +153,43 @@ export class CertificateRegistry {
   /** Like AWS ListPrincipalThings: the names of the things the certificate is attached to. */
   async listPrincipalThings(certificateId: string): Promise<string[]> {
     const { certificateId: id } = await this.describeCertificate(certificateId);
-    const reader = await this.connection.runAndReadAll(
+    const rows = await this.database.rows(
       'SELECT thing_name FROM thing_principals WHERE certificate_id = $1 ORDER BY thing_name',
       [id],
     );
-    return reader.getRowObjectsJS().map((row) => String(row['thing_name']));
+    return rows.map((row) => String(row['thing_name']));
   }
 
   /** Like AWS ListThingPrincipals: the ids of the certificates attached to the thing. */
   async listThingPrincipals(thingName: string): Promise<string[]> {
-    const reader = await this.connection.runAndReadAll(
+    const rows = await this.database.rows(
       'SELECT certificate_id FROM thing_principals WHERE thing_name = $1 ORDER BY certificate_id',
       [thingName],
     );
-    return reader.getRowObjectsJS().map((row) => String(row['certificate_id']));
+    return rows.map((row) => String(row['certificate_id']));
   }
 
   /** Like AWS ListAttachedPolicies with the certificate as the target. */
   async listAttachedPolicies(certificateId: string): Promise<string[]> {
     const { certificateId: id } = await this.describeCertificate(certificateId);
-    const reader = await this.connection.runAndReadAll(
+    const rows = await this.database.rows(
       'SELECT policy_name FROM policy_principals WHERE certificate_id = $1 ORDER BY policy_name',
       [id],
     );
-    return reader.getRowObjectsJS().map((row) => String(row['policy_name']));
+    return rows.map((row) => String(row['policy_name']));
   }
 
   close(): void {
     this.statusListeners.clear();
-    this.connection.closeSync();
-    this.instance.closeSync();
+    this.database.close();
   }
 
   private async find(certificateId: string): Promise<CertificateDescription | undefined> {
     // Ids are hex; accept the upper-case form a user may paste from another tool.
-    const reader = await this.connection.runAndReadAll(
-      'SELECT * FROM certificates WHERE certificate_id = $1',
-      [certificateId.toLowerCase()],
-    );
-    const row = reader.getRowObjectsJS()[0];
+    const rows = await this.database.rows('SELECT * FROM certificates WHERE certificate_id = $1', [
+      certificateId.toLowerCase(),
+    ]);
+    const row = rows[0];
     return row ? { ...toSummary(row), certificatePem: String(row['certificate_pem']) } : undefined;
   }
 }

@@ -1,7 +1,7 @@
 // The device registry on this machine: things, thing types and static thing groups in an embedded DuckDB
 // file, with the operations and shapes of @aws-sdk/client-iot (the control plane serves them over HTTP).
 import type { ArnScope } from './arns.js';
-import { RegistryDatabase } from './database.js';
+import { openRegistryDatabase, type RegistryDatabase } from './database.js';
 import { MembershipStore } from './memberships.js';
 import { ThingGroupStore } from './thing-groups.js';
 import { ThingTypeStore } from './thing-types.js';
@@ -63,7 +63,7 @@ export class LocalRegistry {
   /** Opens (or creates, or upgrades) the registry database; `:memory:` keeps it in memory. */
   static async open(path: string, options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
     const scope = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
-    return new LocalRegistry(await RegistryDatabase.open(path), scope, options.clock ?? Date.now);
+    return new LocalRegistry(await openRegistryDatabase(path), scope, options.clock ?? Date.now);
   }
 
   /**

@@ -6,6 +6,7 @@ import { parseRuleSql } from './iot-sql/parser.js';
 import type { RuleSqlStatement } from './iot-sql/ast.js';
 import type { RuleOutput } from './iot-sql/evaluator.js';
 import { parseTemplate, type SubstitutionTemplate } from './iot-sql/substitution-template.js';
+import { compileTopicFilter } from './topic-filter.js';
 
 export type { RuleOutput } from './iot-sql/evaluator.js';
 export type { RuleSqlStatement } from './iot-sql/ast.js';
@@ -78,6 +79,8 @@ export interface CompiledAction<A extends RuleAction | RuleErrorAction = RuleAct
 export interface CompiledRule {
   readonly rule: TopicRule;
   readonly statement: RuleSqlStatement;
+  /** Whether a published topic triggers the rule: its FROM filter, split once. */
+  readonly triggeredBy: (topic: string) => boolean;
   readonly actions: readonly CompiledAction[];
   readonly errorAction?: CompiledAction<RuleErrorAction>;
 }
@@ -103,9 +106,12 @@ export function compileRule(rule: TopicRule): CompiledRule {
   if (rule.actions.length === 0)
     throw new InvalidTopicRuleError(rule.name, 'a rule needs at least one action');
   try {
+    const statement = parseRuleSql(rule.sql);
+    const { topicFilter } = statement;
     return {
       rule,
-      statement: parseRuleSql(rule.sql),
+      statement,
+      triggeredBy: topicFilter === undefined ? () => false : compileTopicFilter(topicFilter),
       actions: rule.actions.map(compileAction),
       ...(rule.errorAction && { errorAction: compileAction(rule.errorAction) }),
     };

@@ -5,6 +5,7 @@
 import type { Logger } from '@tributary/contracts';
 import {
   authorizationRequestFor,
+  resourceOf,
   authorize,
   type AwsLocation,
   type BrokerOperation,
@@ -46,11 +47,12 @@ export function policyAuthorizer(options: PolicyAuthorizerOptions): BrokerAuthor
   // Resolved once at CONNECT; receive() must answer synchronously for every delivery.
   const connections = new WeakMap<object, Connection>();
 
+  /** Remembered per (action, resource name), so a device publishing the same topic again builds no ARN. */
   const decide = (connection: Connection, operation: BrokerOperation): AuthorizationDecision => {
-    const request = authorizationRequestFor(operation, location);
-    const key = `${request.action} ${request.resource}`;
+    const key = `${operation.action}\u0000${resourceOf(operation)[1]}`;
     const remembered = connection.decisions.get(key);
     if (remembered) return remembered;
+    const request = authorizationRequestFor(operation, location);
     const decision = authorize(
       policies.policiesNamed(connection.principal.policyNames),
       request,

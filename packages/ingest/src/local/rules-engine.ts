@@ -15,9 +15,9 @@ import {
   type RuleOutput,
   type TopicRule,
 } from '../core/topic-rule.js';
-import { topicMatches } from '../core/topic-filter.js';
 import { evaluateStatement, RuleEvaluationError } from '../core/iot-sql/evaluator.js';
 import type { MessageContext } from '../core/iot-sql/message-context.js';
+import { PayloadValue } from '../core/iot-sql/values.js';
 import { renderTemplate } from '../core/iot-sql/substitution-template.js';
 
 /** Publishes a message the way a republish action does: through the broker, to its subscribers. */
@@ -59,15 +59,20 @@ export class LocalRulesEngine {
   async evaluate(topic: string, payload: Buffer, clientId: string, principal?: string): Promise<number> {
     const basicIngest = basicIngestTargetOf(topic);
     const triggered = basicIngest ? this.basicIngestRule(basicIngest.ruleName) : this.rulesMatching(topic);
-    const message: Omit<MessageContext, 'newUuid'> = {
+    if (triggered.length === 0) return 0;
+    const message: MessageContext = {
       topic: basicIngest?.topic ?? topic,
       clientId,
       ...(principal !== undefined && { principal }),
       payload,
+      payloadValue: new PayloadValue(payload),
       timestamp: this.clock(),
       traceId: randomUUID(),
+      newUuid: randomUUID,
     };
-    await Promise.all(triggered.map((rule) => this.run(rule, { ...message, newUuid: randomUUID }, topic)));
+    // Most publishes trigger one rule: no array of promises for them.
+    if (triggered.length === 1) await this.run(triggered[0]!, message, topic);
+    else await Promise.all(triggered.map((rule) => this.run(rule, message, topic)));
     return triggered.length;
   }
 
@@ -79,9 +84,9 @@ export class LocalRulesEngine {
   }
 
   private rulesMatching(topic: string): CompiledRule[] {
-    return [...this.rules.values()].filter(
-      (r) => r.statement.topicFilter !== undefined && topicMatches(r.statement.topicFilter, topic),
-    );
+    const matching: CompiledRule[] = [];
+    for (const rule of this.rules.values()) if (rule.triggeredBy(topic)) matching.push(rule);
+    return matching;
   }
 
   private async run(rule: CompiledRule, message: MessageContext, publishedTopic: string): Promise<void> {
@@ -99,7 +104,10 @@ export class LocalRulesEngine {
       });
       return;
     }
-    const outcomes = await Promise.all(rule.actions.map((action) => this.runAction(action, output, message)));
+    const outcomes =
+      rule.actions.length === 1
+        ? [await this.runAction(rule.actions[0]!, output, message)]
+        : await Promise.all(rule.actions.map((action) => this.runAction(action, output, message)));
     const failures = outcomes.filter((f): f is RuleActionFailure => f !== undefined);
     if (failures.length === 0) return;
     for (const failure of failures)
@@ -130,16 +138,15 @@ export class LocalRulesEngine {
     message: MessageContext,
   ): Promise<RuleActionFailure | undefined> {
     const rendered = renderTemplate(template, message);
-    const failure = (errorMessage: string): RuleActionFailure => ({
-      failedAction: action.kind === 'stream' ? 'KinesisAction' : 'RepublishAction',
-      failedResource: action.kind === 'stream' ? action.streamName : republishTopic(rendered),
-      errorMessage,
-    });
     try {
       if (action.kind === 'stream') {
         // Kinesis refuses an empty partition key (PutRecord: PartitionKey is 1-256 characters).
         if (rendered.length === 0)
-          return failure(`partition key ${action.partitionKey} is empty for this message`);
+          return actionFailure(
+            action,
+            rendered,
+            `partition key ${action.partitionKey} is empty for this message`,
+          );
         // The rule's actions get its SELECT output, its error action the error record: compileRule pairs them.
         await (action.put as (record: unknown, partitionKey: string) => Promise<void> | void)(
           record,
@@ -148,13 +155,29 @@ export class LocalRulesEngine {
         return undefined;
       }
       if (!this.options.publish)
-        return failure('the rules engine was given no publish function for republish');
+        return actionFailure(
+          action,
+          rendered,
+          'the rules engine was given no publish function for republish',
+        );
       await this.options.publish(republishTopic(rendered), payloadBytes(record), action.qos ?? 0);
       return undefined;
     } catch (error) {
-      return failure(error instanceof Error ? error.message : String(error));
+      return actionFailure(action, rendered, error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+function actionFailure(
+  action: RuleAction | RuleErrorAction,
+  rendered: string,
+  errorMessage: string,
+): RuleActionFailure {
+  return {
+    failedAction: action.kind === 'stream' ? 'KinesisAction' : 'RepublishAction',
+    failedResource: action.kind === 'stream' ? action.streamName : republishTopic(rendered),
+    errorMessage,
+  };
 }
 
 /** `$$` at the start of a republish topic stands for a literal `$` (republish-rule-action.html). */

@@ -3,6 +3,7 @@
 // registered status decides (only ACTIVE connects), and a certificate leaving ACTIVE cuts its live
 // connections at once (AWS: "within a few minutes" — UpdateCertificate API;
 // https://docs.aws.amazon.com/iot/latest/developerguide/x509-client-certs.html).
+import { constants as cryptoConstants } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { createServer, type TLSSocket } from 'node:tls';
@@ -53,6 +54,10 @@ export async function startTlsListener(options: TlsListenerOptions): Promise<Tls
     requestCert: true,
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
+    // No session tickets: each one keeps the client's certificate chain in memory for as long as the
+    // connection lives (~13 KB a device). Resumption is optional in TLS, so a device just does a full
+    // handshake when it reconnects.
+    secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
     handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
   });
   server.on('connection', (connection: Socket) => {

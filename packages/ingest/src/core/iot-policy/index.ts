@@ -17,6 +17,7 @@ export { parseIotPolicy, type CompiledIotPolicy, type CompiledStatement } from '
 export {
   authorizationRequestFor,
   iotResourceArn,
+  resourceOf,
   type AuthorizationRequest,
   type BrokerOperation,
   type IotResourceKind,

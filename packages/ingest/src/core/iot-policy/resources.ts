@@ -35,29 +35,30 @@ export function authorizationRequestFor(
   operation: BrokerOperation,
   location: AwsLocation,
 ): AuthorizationRequest {
-  const request = (kind: IotResourceKind, name: string): AuthorizationRequest => ({
-    action: operation.action,
-    resource: iotResourceArn(kind, name, location),
-  });
+  return { action: operation.action, resource: iotResourceArn(...resourceOf(operation), location) };
+}
+
+/** The kind and name of the resource an operation is authorized against. */
+export function resourceOf(operation: BrokerOperation): [IotResourceKind, string] {
   switch (operation.action) {
     case 'iot:Connect':
-      return request('client', operation.clientId);
+      return ['client', operation.clientId];
     case 'iot:Publish':
     case 'iot:Receive':
     case 'iot:RetainPublish':
-      return request('topic', operation.topic);
+      return ['topic', operation.topic];
     case 'iot:Subscribe':
-      return request('topicfilter', operation.topicFilter);
+      return ['topicfilter', operation.topicFilter];
     case 'iot:GetThingShadow':
     case 'iot:UpdateThingShadow':
     case 'iot:DeleteThingShadow':
-      return request(
+      return [
         'thing',
         operation.shadowName === undefined
           ? operation.thingName
           : `${operation.thingName}/${operation.shadowName}`,
-      );
+      ];
     case 'iot:ListNamedShadowsForThing':
-      return request('thing', operation.thingName);
+      return ['thing', operation.thingName];
   }
 }

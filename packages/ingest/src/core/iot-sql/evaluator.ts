@@ -42,6 +42,7 @@ const payloads = new WeakMap<MessageContext, PayloadValue>();
 
 /** The payload as IoT SQL sees it: parsed at most once per message, and only if an expression reads it. */
 export function payloadOf(message: MessageContext): PayloadValue {
+  if (message.payloadValue) return message.payloadValue;
   let payload = payloads.get(message);
   if (!payload) payloads.set(message, (payload = new PayloadValue(message.payload)));
   return payload;

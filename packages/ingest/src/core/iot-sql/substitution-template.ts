@@ -48,9 +48,10 @@ function closingBrace(text: string, from: number): number {
 
 /** Renders the template for one message; an Undefined expression contributes an empty string. */
 export function renderTemplate(template: SubstitutionTemplate, message: MessageContext): string {
-  if (template.parts.every((p) => typeof p === 'string')) return template.text;
-  const payload = payloadOf(message);
-  return template.parts
-    .map((part) => (typeof part === 'string' ? part : (toText(evaluate(part, message, payload)) ?? '')))
-    .join('');
+  const { parts } = template;
+  let rendered = '';
+  for (const part of parts) {
+    rendered += typeof part === 'string' ? part : (toText(evaluate(part, message, payloadOf(message))) ?? '');
+  }
+  return rendered;
 }

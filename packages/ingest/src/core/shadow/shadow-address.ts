@@ -43,6 +43,8 @@ const operations: readonly string[] = ['get', 'update', 'delete'];
  * (response topics such as `/update/accepted` included: those are subscribe-only).
  */
 export function parseShadowRequestTopic(topic: string): ShadowTopicRequest | undefined {
+  // Every publish is asked; most are telemetry, answered without splitting.
+  if (!topic.startsWith('$aws/things/')) return undefined;
   const levels = topic.split('/');
   if (levels[0] !== '$aws' || levels[1] !== 'things' || levels[3] !== 'shadow') return undefined;
   const thingName = levels[2] ?? '';

@@ -12,15 +12,19 @@ export function compileTopicFilter(filter: string): (topic: string) => boolean {
   const leadingWildcard = filterLevels[0] === '+' || filterLevels[0] === '#';
   const exact = !filterLevels.some((level) => level === '+' || level === '#');
   if (exact) return (topic) => topic === filter;
+  // Walks the topic level by level with indexOf, without splitting it: every publish is checked.
   return (topic) => {
     if (leadingWildcard && topic.startsWith('$')) return false;
-    const topicLevels = topic.split('/');
+    let start = 0;
     for (let i = 0; i < filterLevels.length; i++) {
-      const level = filterLevels[i];
-      if (level === '#') return topicLevels.length > i;
-      if (i >= topicLevels.length) return false;
-      if (level !== '+' && level !== topicLevels[i]) return false;
+      const level = filterLevels[i]!;
+      if (level === '#') return start <= topic.length;
+      if (start > topic.length) return false;
+      const slash = topic.indexOf('/', start);
+      const end = slash < 0 ? topic.length : slash;
+      if (level !== '+' && (end - start !== level.length || !topic.startsWith(level, start))) return false;
+      start = end + 1;
     }
-    return filterLevels.length === topicLevels.length;
+    return start > topic.length;
   };
 }

@@ -60,16 +60,7 @@ export class LocalRulesEngine {
     const basicIngest = basicIngestTargetOf(topic);
     const triggered = basicIngest ? this.basicIngestRule(basicIngest.ruleName) : this.rulesMatching(topic);
     if (triggered.length === 0) return 0;
-    const message: MessageContext = {
-      topic: basicIngest?.topic ?? topic,
-      clientId,
-      ...(principal !== undefined && { principal }),
-      payload,
-      payloadValue: new PayloadValue(payload),
-      timestamp: this.clock(),
-      traceId: randomUUID(),
-      newUuid: randomUUID,
-    };
+    const message = new RuleMessage(basicIngest?.topic ?? topic, clientId, principal, payload, this.clock());
     // Most publishes trigger one rule: no array of promises for them.
     if (triggered.length === 1) await this.run(triggered[0]!, message, topic);
     else await Promise.all(triggered.map((rule) => this.run(rule, message, topic)));
@@ -165,6 +156,27 @@ export class LocalRulesEngine {
     } catch (error) {
       return actionFailure(action, rendered, error instanceof Error ? error.message : String(error));
     }
+  }
+}
+
+/** One message as the rules see it; `traceid()` is drawn only if a rule or an error record asks for it. */
+class RuleMessage implements MessageContext {
+  readonly payloadValue: PayloadValue;
+  readonly newUuid = randomUUID;
+  private drawnTraceId: string | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly clientId: string,
+    readonly principal: string | undefined,
+    readonly payload: Buffer,
+    readonly timestamp: number,
+  ) {
+    this.payloadValue = new PayloadValue(payload);
+  }
+
+  get traceId(): string {
+    return (this.drawnTraceId ??= randomUUID());
   }
 }
 

@@ -20,7 +20,8 @@ import {
   type LocalIotCore,
 } from '@tributary/ingest/local';
 
-export type EndpointMode = 'bare-aedes' | 'bare-aedes-tls' | 'tributary';
+/** `node-tls`: Node's TLS server with the endpoint's settings and no MQTT at all — the floor under a device's memory. */
+export type EndpointMode = 'bare-aedes' | 'bare-aedes-tls' | 'node-tls' | 'tributary';
 
 export interface EndpointStats {
   readonly rssBytes: number;
@@ -64,8 +65,11 @@ async function startBareAedes(): Promise<{ ready: EndpointReady; close(): Promis
   };
 }
 
-/** Bare aedes behind a plain Node TLS server asking for client certificates: what TLS alone costs. */
-async function startBareAedesTls(publishers: number) {
+/**
+ * Bare aedes behind a plain Node TLS server asking for client certificates: what TLS alone costs. Without
+ * MQTT, the server only holds each verified socket open.
+ */
+async function startBareAedesTls(publishers: number, mqtt: boolean) {
   const dataDir = await mkdtemp(join(tmpdir(), 'tributary-bench-tls-'));
   const ca = await LocalCertificateAuthority.loadOrCreate(dataDir);
   const credentials = [];
@@ -86,7 +90,10 @@ async function startBareAedesTls(publishers: number) {
       minVersion: 'TLSv1.2',
       secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
     },
-    (socket) => aedes.handle(socket),
+    (socket) => {
+      if (mqtt) return void aedes.handle(socket);
+      socket.on('error', () => socket.destroy());
+    },
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const ready: EndpointReady = {
@@ -180,9 +187,9 @@ async function main(mode: EndpointMode, publishers: number): Promise<void> {
   const endpoint =
     mode === 'bare-aedes'
       ? await startBareAedes()
-      : mode === 'bare-aedes-tls'
-        ? await startBareAedesTls(publishers)
-        : await startTributary(ruleLatenciesMs, publishers);
+      : mode === 'tributary'
+        ? await startTributary(ruleLatenciesMs, publishers)
+        : await startBareAedesTls(publishers, mode === 'bare-aedes-tls');
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') {
       void endpoint.close().then(() => process.exit(0));

@@ -5,7 +5,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger, type Logger, type QuarantineRecord } from '@tributary/contracts';
 import { CostMeter } from '@tributary/cross-cutting';
-import type { RuleErrorRecord } from '@tributary/ingest';
+import { eventConfigurationsOf, tributaryEventTypes, type RuleErrorRecord } from '@tributary/ingest';
 import {
   LocalRegistry,
   LocalRulesEngine,
@@ -70,6 +70,8 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     stopsInOrder.push(() => queries.close());
     const registry = await LocalRegistry.open(registryPathOf(config), localAwsLocation);
     stopsInOrder.push(() => registry.close());
+    // Registry events on, as DeviceRegistryStack turns them on in the AWS account.
+    await registry.updateEventConfigurations(eventConfigurationsOf(tributaryEventTypes, true));
 
     // What AWS would bill for this traffic on the deployed design, shown live on the dashboard.
     const meter = new CostMeter();

@@ -24,6 +24,11 @@ export const parameters = {
     ),
     thingTypeName: parameter('ingest', 'thing-type-name', 'Thing type of simulated and sample devices'),
     devicePolicyName: parameter('ingest', 'device-policy-name', 'IoT policy attached to device certificates'),
+    claimPolicyName: parameter(
+      'ingest',
+      'claim-policy-name',
+      'IoT policy for the fleet-provisioning claim certificate (attach it to the claim certificate)',
+    ),
   },
   transform: {
     telemetryStreamArn: parameter(

@@ -1,4 +1,5 @@
-// The Ingest stage's pure core: topic matching, topic rules (IoT SQL), IoT policies, shadows, lifecycle events.
+// The Ingest stage's pure core: topic matching, topic rules (IoT SQL), IoT policies, shadows, lifecycle and
+// registry events.
 export * from './topic-filter.js';
 export * from './topic-rule.js';
 export { parseRuleSql, iotSqlVersion } from './iot-sql/parser.js';
@@ -6,4 +7,5 @@ export * from './iot-policy/index.js';
 export * from './device-policy.js';
 export * from './shadow/index.js';
 export * from './lifecycle-events.js';
+export * from './registry-events.js';
 export * from './simulation/index.js';

@@ -13,6 +13,7 @@ import { CertificateRegistry } from './pki/certificate-registry.js';
 import { policyAuthorizer } from './policy-authorizer.js';
 import { LocalPolicyStore } from './policy-store.js';
 import type { LocalRegistry } from './registry.js';
+import { publishRegistryEvents } from './registry-event-publisher.js';
 import { createShadowHttpHandler, isShadowHttpPath } from './shadow-http.js';
 import { LocalShadowService } from './shadow-service.js';
 import { LocalShadowStore } from './shadow-store.js';
@@ -97,6 +98,16 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
       },
     });
     closers.push(() => broker.close());
+    // Registry events, once enabled with UpdateEventConfigurations, reach subscribers and rules as on AWS.
+    closers.push(
+      publishRegistryEvents({
+        registry,
+        aedes: broker.aedes,
+        accountId: location.account,
+        onServiceMessage: toRules,
+        logger,
+      }),
+    );
     const shadowTopics = attachShadowTopics(broker.aedes, shadows, {
       logger,
       onResponse: (message) => toRules(message.topic, Buffer.from(message.payload)),

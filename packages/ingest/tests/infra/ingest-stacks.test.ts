@@ -1,9 +1,16 @@
 // The Ingest stage's CloudFormation, asserted with aws-cdk-lib/assertions; cdk-nag runs on synth.
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { parameters, topics } from '@tributary/contracts';
+import { auditIotPolicy, flattenIntrinsics, parameters, topics } from '@tributary/contracts';
 import { createTributaryApp } from '@tributary/contracts/cdk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defineIngestStage } from '../../src/infra/index.js';
+import { eventConfigurationsOf, tributaryEventTypes } from '../../src/core/registry-events.js';
+import {
+  authorizationRequestFor,
+  authorize,
+  parseIotPolicy,
+  type BrokerOperation,
+} from '../../src/core/iot-policy/index.js';
+import { claimPolicyName, defineIngestStage } from '../../src/infra/index.js';
 
 let iotCore: Template;
 let registry: Template;
@@ -72,6 +79,90 @@ describe('DeviceRegistryStack', () => {
     expect(parameterTypes.map((p) => p.Default)).toEqual(
       expect.arrayContaining([parameters.ingest.thingTypeName.name, parameters.ingest.devicePolicyName.name]),
     );
+  });
+});
+
+/** The SDK call a Custom::AWS resource makes on `phase`. */
+function sdkCallOf(template: Template, phase: 'Create' | 'Update' | 'Delete') {
+  const [resource] = Object.values(template.findResources('Custom::AWS')) as {
+    Properties: Record<string, string>;
+  }[];
+  return JSON.parse(resource!.Properties[phase]!) as {
+    action: string;
+    parameters: { eventConfigurations: unknown };
+  };
+}
+
+/** The claim policy's JSON as IoT sees it in account 123456789012, eu-west-1. */
+function deployedClaimPolicy(template: Template): string {
+  const [policy] = Object.values(
+    template.findResources('AWS::IoT::Policy', { Properties: { PolicyName: claimPolicyName } }),
+  ) as { Properties: { PolicyDocument: unknown } }[];
+  return JSON.stringify(flattenIntrinsics(policy!.Properties.PolicyDocument))
+    .replaceAll('<AWS::Partition>', 'aws')
+    .replaceAll('<AWS::Region>', 'eu-west-1')
+    .replaceAll('<AWS::AccountId>', '123456789012');
+}
+
+describe('DeviceRegistryStack registry events (iot-events.html)', () => {
+  it('turns on the event types the local platform enables, and off when the stack is deleted', () => {
+    for (const phase of ['Create', 'Update'] as const) {
+      expect(sdkCallOf(registry, phase)).toMatchObject({
+        action: 'updateEventConfigurations',
+        parameters: { eventConfigurations: eventConfigurationsOf(tributaryEventTypes, true) },
+      });
+    }
+    expect(sdkCallOf(registry, 'Delete').parameters.eventConfigurations).toEqual(
+      eventConfigurationsOf(tributaryEventTypes, false),
+    );
+  });
+
+  it('lets the custom resource call UpdateEventConfigurations and nothing else', () => {
+    const statements = Object.values(registry.findResources('AWS::IAM::Policy')).flatMap(
+      (p) =>
+        (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+    expect(statements).toEqual([{ Effect: 'Allow', Action: 'iot:UpdateEventConfigurations', Resource: '*' }]);
+  });
+});
+
+describe('DeviceRegistryStack provisioning by claim (fleet-provision-api.html)', () => {
+  const claimContext = (clientId: string) => ({ region: 'eu-west-1', account: '123456789012', clientId });
+  const mayClaim = (operation: BrokerOperation, clientId = 'provisioning-SN1') => {
+    const policy = parseIotPolicy(claimPolicyName, deployedClaimPolicy(registry));
+    const context = claimContext(clientId);
+    return authorize([policy], authorizationRequestFor(operation, context), context).allowed;
+  };
+
+  it('lets the claim certificate create a certificate and register through the fleet template', () => {
+    for (const topic of [
+      '$aws/certificates/create/json',
+      '$aws/provisioning-templates/tributary-fleet/provision/json',
+    ]) {
+      expect(mayClaim({ action: 'iot:Publish', topic })).toBe(true);
+      expect(mayClaim({ action: 'iot:Subscribe', topicFilter: `${topic}/accepted` })).toBe(true);
+      expect(mayClaim({ action: 'iot:Receive', topic: `${topic}/rejected` })).toBe(true);
+    }
+    expect(mayClaim({ action: 'iot:Connect', clientId: 'provisioning-SN1' })).toBe(true);
+  });
+
+  it('lets it do nothing else: no device client ids, no telemetry, no other template', () => {
+    expect(mayClaim({ action: 'iot:Connect', clientId: 'sensor-SN1' }, 'sensor-SN1')).toBe(false);
+    expect(mayClaim({ action: 'iot:Publish', topic: topics.telemetry('sensor-SN1') })).toBe(false);
+    expect(
+      mayClaim({ action: 'iot:Publish', topic: '$aws/provisioning-templates/other/provision/json' }),
+    ).toBe(false);
+    expect(mayClaim({ action: 'iot:Subscribe', topicFilter: '$aws/events/#' })).toBe(false);
+    expect(mayClaim({ action: 'iot:RetainPublish', topic: '$aws/certificates/create/json' })).toBe(false);
+    expect(auditIotPolicy(deployedClaimPolicy(registry))).toEqual([]);
+  });
+
+  it('publishes the claim policy name for whoever attaches it to the claim certificate', () => {
+    registry.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters.ingest.claimPolicyName.name,
+      Value: Match.objectLike({ Ref: Match.stringLikeRegexp('ClaimPolicy') }),
+    });
   });
 });
 

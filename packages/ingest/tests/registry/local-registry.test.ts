@@ -108,18 +108,58 @@ describe('local device registry', () => {
     stop();
     await registry.createThing({ thingName: 'after-stop' });
 
-    expect(changes).toEqual([
-      { eventType: 'THING_EVENT', operation: 'CREATED', thingName: 'pump-7' },
-      { eventType: 'THING_EVENT', operation: 'UPDATED', thingName: 'pump-7' },
-      { eventType: 'THING_GROUP_EVENT', operation: 'CREATED', thingGroupName: 'plant-a' },
-      {
-        eventType: 'THING_GROUP_MEMBERSHIP_EVENT',
-        operation: 'ADDED',
-        thingName: 'pump-7',
-        thingGroupName: 'plant-a',
-      },
-      { eventType: 'THING_EVENT', operation: 'DELETED', thingName: 'pump-7' },
+    expect(changes.map(summaryOf)).toEqual([
+      'THING_EVENT CREATED pump-7',
+      'THING_EVENT UPDATED pump-7',
+      'THING_GROUP_EVENT CREATED plant-a',
+      'THING_GROUP_MEMBERSHIP_EVENT ADDED plant-a/pump-7',
+      'THING_EVENT DELETED pump-7',
     ]);
+    // Each change carries the record as it is after the change (as it was, for a deletion).
+    expect(changes[1]).toMatchObject({ thing: { version: 2, attributes: { site: 'a' } } });
+    expect(changes[4]).toMatchObject({ thing: { thingName: 'pump-7', version: 2 } });
+    registry.close();
+  });
+
+  it('tells listeners when a thing gains, changes or loses its type (THING_TYPE_ASSOCIATION_EVENT)', async () => {
+    const registry = await LocalRegistry.open(':memory:');
+    await registry.createThingType({ thingTypeName: 'pump' });
+    await registry.createThingType({ thingTypeName: 'valve' });
+    const changes: RegistryChange[] = [];
+    registry.onChange((change) => changes.push(change));
+    await registry.createThing({ thingName: 'p-1', thingTypeName: 'pump' });
+    await registry.updateThing({ thingName: 'p-1', thingTypeName: 'valve' });
+    await registry.updateThing({ thingName: 'p-1', attributePayload: { attributes: { a: '1' } } });
+    await registry.updateThing({ thingName: 'p-1', removeThingType: true });
+
+    expect(changes.map(summaryOf)).toEqual([
+      'THING_EVENT CREATED p-1',
+      'THING_TYPE_ASSOCIATION_EVENT CREATED p-1/pump',
+      'THING_EVENT UPDATED p-1',
+      'THING_TYPE_ASSOCIATION_EVENT DELETED p-1/pump',
+      'THING_TYPE_ASSOCIATION_EVENT CREATED p-1/valve',
+      'THING_EVENT UPDATED p-1',
+      'THING_EVENT UPDATED p-1',
+      'THING_TYPE_ASSOCIATION_EVENT DELETED p-1/valve',
+    ]);
+    registry.close();
+  });
+
+  it('tells listeners when a child group joins or leaves its parent (THING_GROUP_HIERARCHY_EVENT)', async () => {
+    const registry = await LocalRegistry.open(':memory:');
+    const fleet = await registry.createThingGroup({ thingGroupName: 'fleet' });
+    const changes: RegistryChange[] = [];
+    registry.onChange((change) => changes.push(change));
+    await registry.createThingGroup({ thingGroupName: 'plant', parentGroupName: 'fleet' });
+    await registry.deleteThingGroup('plant');
+
+    expect(changes.map(summaryOf)).toEqual([
+      'THING_GROUP_EVENT CREATED plant',
+      'THING_GROUP_HIERARCHY_EVENT ADDED fleet/plant',
+      'THING_GROUP_HIERARCHY_EVENT REMOVED fleet/plant',
+      'THING_GROUP_EVENT DELETED plant',
+    ]);
+    expect(changes[0]).toMatchObject({ parentGroupId: fleet.thingGroupId });
     registry.close();
   });
 
@@ -130,3 +170,24 @@ describe('local device registry', () => {
     registry.close();
   });
 });
+
+/** A change in one line: its type, operation and the names it is about. */
+function summaryOf(change: RegistryChange): string {
+  const names = (() => {
+    switch (change.eventType) {
+      case 'THING_EVENT':
+        return change.thing.thingName;
+      case 'THING_TYPE_EVENT':
+        return change.thingType.thingTypeName;
+      case 'THING_TYPE_ASSOCIATION_EVENT':
+        return `${change.thing.thingName}/${change.thingTypeName}`;
+      case 'THING_GROUP_EVENT':
+        return change.thingGroup.thingGroupName;
+      case 'THING_GROUP_MEMBERSHIP_EVENT':
+        return `${change.thingGroup.thingGroupName}/${change.thing.thingName}`;
+      case 'THING_GROUP_HIERARCHY_EVENT':
+        return `${change.parentGroup.thingGroupName}/${change.childGroup.thingGroupName}`;
+    }
+  })();
+  return `${change.eventType} ${change.operation} ${names}`;
+}

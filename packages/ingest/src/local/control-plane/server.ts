@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '@tributary/contracts';
 import type { LocalRegistry } from '../registry/index.js';
 import { ControlPlaneError, wireErrorOf } from './aws-errors.js';
+import { eventConfigurationRoutes } from './event-configuration-routes.js';
 import { routeMatcher, type ControlPlaneRoute } from './route-table.js';
 import { thingGroupRoutes } from './thing-group-routes.js';
 import { thingRoutes } from './thing-routes.js';
@@ -46,6 +47,7 @@ export const registryRoutes = (registry: LocalRegistry): ControlPlaneRoute[] => 
   ...thingRoutes(registry),
   ...thingTypeRoutes(registry),
   ...thingGroupRoutes(registry),
+  ...eventConfigurationRoutes(registry),
 ];
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {

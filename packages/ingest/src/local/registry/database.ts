@@ -39,6 +39,15 @@ const registrySchema: readonly string[] = [
       thing_group_name VARCHAR NOT NULL,
       thing_name VARCHAR NOT NULL,
       PRIMARY KEY (thing_group_name, thing_name))`,
+  // Registry events report a membership id; files from before them get one per existing membership.
+  'ALTER TABLE thing_group_members ADD COLUMN IF NOT EXISTS membership_id VARCHAR',
+  'UPDATE thing_group_members SET membership_id = uuid()::VARCHAR WHERE membership_id IS NULL',
+  // UpdateEventConfigurations: one row per event type ever configured; absent means disabled, as on AWS.
+  `CREATE TABLE IF NOT EXISTS event_configurations (
+      event_type VARCHAR PRIMARY KEY,
+      enabled BOOLEAN NOT NULL,
+      creation_date BIGINT NOT NULL,
+      last_modified_date BIGINT NOT NULL)`,
 ];
 
 export const openRegistryDatabase = (path: string): Promise<RegistryDatabase> =>

@@ -1,7 +1,15 @@
 // The device registry on this machine: things, thing types and static thing groups in an embedded DuckDB
 // file, with the operations and shapes of @aws-sdk/client-iot (the control plane serves them over HTTP).
+// Each committed change goes to listeners as a RegistryChange (registry-events.html); the registry keeps
+// the event configurations but does not publish: iot-core.ts does, on the broker.
+import type { RegistryEventType } from '../../core/registry-events.js';
 import type { ArnScope } from './arns.js';
 import { openRegistryDatabase, type RegistryDatabase } from './database.js';
+import {
+  EventConfigurationStore,
+  type EventConfigurations,
+  type EventConfigurationUpdate,
+} from './event-configurations.js';
 import { MembershipStore } from './memberships.js';
 import { ThingGroupStore } from './thing-groups.js';
 import { ThingTypeStore } from './thing-types.js';
@@ -18,6 +26,7 @@ import type {
   ListThingsRequest,
   ListThingTypesRequest,
   RegistryChange,
+  ResourceOperation,
   Thing,
   ThingGroup,
   ThingGroupMembershipRequest,
@@ -53,6 +62,8 @@ export class LocalRegistry {
     private readonly db: RegistryDatabase,
     readonly scope: ArnScope,
     clock: () => number,
+    /** Which event types IoT publishes; listeners hear every change regardless. */
+    private readonly eventConfigurations: EventConfigurationStore,
   ) {
     this.thingTypes = new ThingTypeStore(db, scope, clock);
     this.things = new ThingStore(db, scope, this.thingTypes);
@@ -63,7 +74,9 @@ export class LocalRegistry {
   /** Opens (or creates, or upgrades) the registry database; `:memory:` keeps it in memory. */
   static async open(path: string, options: LocalRegistryOptions = {}): Promise<LocalRegistry> {
     const scope = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
-    return new LocalRegistry(await openRegistryDatabase(path), scope, options.clock ?? Date.now);
+    const clock = options.clock ?? Date.now;
+    const db = await openRegistryDatabase(path);
+    return new LocalRegistry(db, scope, clock, await EventConfigurationStore.open(db, clock));
   }
 
   /**
@@ -79,7 +92,10 @@ export class LocalRegistry {
   createThing(request: CreateThingRequest): Promise<Thing> {
     return this.serialized(async () => {
       const { thing, created } = await this.things.create(request);
-      if (created) this.emit({ eventType: 'THING_EVENT', operation: 'CREATED', thingName: thing.thingName });
+      if (created) {
+        this.emit({ eventType: 'THING_EVENT', operation: 'CREATED', thing });
+        if (thing.thingTypeName !== null) this.emitTypeAssociation('CREATED', thing, thing.thingTypeName);
+      }
       return thing;
     });
   }
@@ -95,29 +111,28 @@ export class LocalRegistry {
 
   updateThing(request: UpdateThingRequest): Promise<Thing> {
     return this.serialized(async () => {
-      const thing = await this.things.update(request);
-      this.emit({ eventType: 'THING_EVENT', operation: 'UPDATED', thingName: thing.thingName });
+      const { previous, thing } = await this.things.update(request);
+      this.emit({ eventType: 'THING_EVENT', operation: 'UPDATED', thing });
+      if (previous.thingTypeName !== thing.thingTypeName) {
+        if (previous.thingTypeName !== null)
+          this.emitTypeAssociation('DELETED', thing, previous.thingTypeName);
+        if (thing.thingTypeName !== null) this.emitTypeAssociation('CREATED', thing, thing.thingTypeName);
+      }
       return thing;
     });
   }
 
   deleteThing(thingName: string, request: DeleteRequest = {}): Promise<void> {
     return this.serialized(async () => {
-      if (await this.things.delete(thingName, request)) {
-        this.emit({ eventType: 'THING_EVENT', operation: 'DELETED', thingName });
-      }
+      const thing = await this.things.delete(thingName, request);
+      if (thing) this.emit({ eventType: 'THING_EVENT', operation: 'DELETED', thing });
     });
   }
 
   createThingType(request: CreateThingTypeRequest): Promise<ThingType> {
     return this.serialized(async () => {
       const { thingType, created } = await this.thingTypes.create(request);
-      if (created)
-        this.emit({
-          eventType: 'THING_TYPE_EVENT',
-          operation: 'CREATED',
-          thingTypeName: thingType.thingTypeName,
-        });
+      if (created) this.emit({ eventType: 'THING_TYPE_EVENT', operation: 'CREATED', thingType });
       return thingType;
     });
   }
@@ -136,7 +151,7 @@ export class LocalRegistry {
   ): Promise<ThingType> {
     return this.serialized(async () => {
       const thingType = await this.thingTypes.deprecate(thingTypeName, request.undoDeprecate);
-      this.emit({ eventType: 'THING_TYPE_EVENT', operation: 'UPDATED', thingTypeName });
+      this.emit({ eventType: 'THING_TYPE_EVENT', operation: 'UPDATED', thingType });
       return thingType;
     });
   }
@@ -144,8 +159,11 @@ export class LocalRegistry {
   /** Only a type deprecated at least five minutes ago and used by no thing, as in AWS. */
   deleteThingType(thingTypeName: string): Promise<void> {
     return this.serialized(async () => {
-      await this.thingTypes.delete(thingTypeName, await this.things.countOfType(thingTypeName));
-      this.emit({ eventType: 'THING_TYPE_EVENT', operation: 'DELETED', thingTypeName });
+      const thingType = await this.thingTypes.delete(
+        thingTypeName,
+        await this.things.countOfType(thingTypeName),
+      );
+      this.emit({ eventType: 'THING_TYPE_EVENT', operation: 'DELETED', thingType });
     });
   }
 
@@ -153,11 +171,9 @@ export class LocalRegistry {
     return this.serialized(async () => {
       const { thingGroup, created } = await this.thingGroups.create(request);
       if (created) {
-        this.emit({
-          eventType: 'THING_GROUP_EVENT',
-          operation: 'CREATED',
-          thingGroupName: thingGroup.thingGroupName,
-        });
+        const parentGroup = await this.parentOf(thingGroup);
+        this.emitThingGroup('CREATED', thingGroup, parentGroup);
+        if (parentGroup) this.emitHierarchy('ADDED', parentGroup, thingGroup);
       }
       return thingGroup;
     });
@@ -170,11 +186,7 @@ export class LocalRegistry {
   updateThingGroup(request: UpdateThingGroupRequest): Promise<ThingGroup> {
     return this.serialized(async () => {
       const thingGroup = await this.thingGroups.update(request);
-      this.emit({
-        eventType: 'THING_GROUP_EVENT',
-        operation: 'UPDATED',
-        thingGroupName: thingGroup.thingGroupName,
-      });
+      this.emitThingGroup('UPDATED', thingGroup, await this.parentOf(thingGroup));
       return thingGroup;
     });
   }
@@ -185,17 +197,25 @@ export class LocalRegistry {
 
   deleteThingGroup(thingGroupName: string, request: DeleteRequest = {}): Promise<void> {
     return this.serialized(async () => {
-      if (await this.thingGroups.delete(thingGroupName, request)) {
-        this.emit({ eventType: 'THING_GROUP_EVENT', operation: 'DELETED', thingGroupName });
-      }
+      const thingGroup = await this.thingGroups.delete(thingGroupName, request);
+      if (!thingGroup) return;
+      const parentGroup = await this.parentOf(thingGroup);
+      if (parentGroup) this.emitHierarchy('REMOVED', parentGroup, thingGroup);
+      this.emitThingGroup('DELETED', thingGroup, parentGroup);
     });
   }
 
   addThingToThingGroup(request: ThingGroupMembershipRequest): Promise<void> {
     return this.serialized(async () => {
       const membership = await this.memberships.resolve(request);
-      if (await this.memberships.add(membership)) {
-        this.emit({ eventType: 'THING_GROUP_MEMBERSHIP_EVENT', operation: 'ADDED', ...membership });
+      const membershipId = await this.memberships.add(membership);
+      if (membershipId !== undefined) {
+        this.emit({
+          eventType: 'THING_GROUP_MEMBERSHIP_EVENT',
+          operation: 'ADDED',
+          ...membership,
+          membershipId,
+        });
       }
     });
   }
@@ -203,8 +223,14 @@ export class LocalRegistry {
   removeThingFromThingGroup(request: ThingGroupMembershipRequest): Promise<void> {
     return this.serialized(async () => {
       const membership = await this.memberships.resolve(request);
-      if (await this.memberships.remove(membership)) {
-        this.emit({ eventType: 'THING_GROUP_MEMBERSHIP_EVENT', operation: 'REMOVED', ...membership });
+      const membershipId = await this.memberships.remove(membership);
+      if (membershipId !== undefined) {
+        this.emit({
+          eventType: 'THING_GROUP_MEMBERSHIP_EVENT',
+          operation: 'REMOVED',
+          ...membership,
+          membershipId,
+        });
       }
     });
   }
@@ -217,6 +243,19 @@ export class LocalRegistry {
     return this.serialized(() => this.memberships.groupsFor(request));
   }
 
+  /** Whether IoT publishes events of this type now (UpdateEventConfigurations enabled it). */
+  isEventEnabled(eventType: RegistryEventType): boolean {
+    return this.eventConfigurations.isEnabled(eventType);
+  }
+
+  describeEventConfigurations(): Promise<EventConfigurations> {
+    return this.serialized(() => this.eventConfigurations.describe());
+  }
+
+  updateEventConfigurations(update: EventConfigurationUpdate): Promise<void> {
+    return this.serialized(() => this.eventConfigurations.update(update));
+  }
+
   close(): void {
     this.db.close();
   }
@@ -225,6 +264,32 @@ export class LocalRegistry {
     const result = this.queue.then(operation);
     this.queue = result.catch(() => undefined); // the caller gets the error; the queue moves on
     return result;
+  }
+
+  private parentOf(thingGroup: ThingGroup): Promise<ThingGroup | undefined> {
+    const { parentGroupName } = thingGroup.thingGroupMetadata;
+    return parentGroupName === null ? Promise.resolve(undefined) : this.thingGroups.describe(parentGroupName);
+  }
+
+  private emitThingGroup(operation: ResourceOperation, thingGroup: ThingGroup, parent?: ThingGroup): void {
+    this.emit({
+      eventType: 'THING_GROUP_EVENT',
+      operation,
+      thingGroup,
+      parentGroupId: parent?.thingGroupId ?? null,
+    });
+  }
+
+  private emitHierarchy(
+    operation: 'ADDED' | 'REMOVED',
+    parentGroup: ThingGroup,
+    childGroup: ThingGroup,
+  ): void {
+    this.emit({ eventType: 'THING_GROUP_HIERARCHY_EVENT', operation, parentGroup, childGroup });
+  }
+
+  private emitTypeAssociation(operation: 'CREATED' | 'DELETED', thing: Thing, thingTypeName: string): void {
+    this.emit({ eventType: 'THING_TYPE_ASSOCIATION_EVENT', operation, thing, thingTypeName });
   }
 
   private emit(change: RegistryChange): void {

@@ -8,15 +8,18 @@ import type { ThingGroupStore } from './thing-groups.js';
 import type { ThingStore } from './things.js';
 import type {
   GroupPage,
+  Thing,
+  ThingGroup,
   ListThingGroupsForThingRequest,
   ListThingsInThingGroupRequest,
   ThingGroupMembershipRequest,
   ThingNamePage,
 } from './types.js';
 
+/** A thing and a group that both exist. */
 export interface Membership {
-  readonly thingName: string;
-  readonly thingGroupName: string;
+  readonly thing: Thing;
+  readonly thingGroup: ThingGroup;
 }
 
 export class MembershipStore {
@@ -39,29 +42,32 @@ export class MembershipStore {
         'Name the thing (thingName or thingArn) and the group (thingGroupName or thingGroupArn)',
       );
     }
-    await this.groups.require(thingGroupName);
-    await this.things.require(thingName);
-    return { thingName, thingGroupName };
+    const thingGroup = await this.groups.require(thingGroupName);
+    const thing = await this.things.require(thingName);
+    return { thing, thingGroup };
   }
 
-  /** Returns whether the thing was not yet a member. */
-  async add(membership: Membership): Promise<boolean> {
-    if (await this.isMember(membership)) return false;
-    await this.db.run('INSERT INTO thing_group_members (thing_group_name, thing_name) VALUES ($1, $2)', [
-      membership.thingGroupName,
-      membership.thingName,
-    ]);
-    return true;
+  /** Returns the new membership's id, or undefined when the thing already was a member. */
+  async add({ thing, thingGroup }: Membership): Promise<string | undefined> {
+    if ((await this.membershipIdOf(thing.thingName, thingGroup.thingGroupName)) !== undefined)
+      return undefined;
+    const membershipId = crypto.randomUUID();
+    await this.db.run(
+      'INSERT INTO thing_group_members (thing_group_name, thing_name, membership_id) VALUES ($1, $2, $3)',
+      [thingGroup.thingGroupName, thing.thingName, membershipId],
+    );
+    return membershipId;
   }
 
-  /** Removing a thing that is not a member succeeds; returns whether it was one. */
-  async remove(membership: Membership): Promise<boolean> {
-    if (!(await this.isMember(membership))) return false;
+  /** Removing a thing that is not a member succeeds; returns the id of the membership removed, if any. */
+  async remove({ thing, thingGroup }: Membership): Promise<string | undefined> {
+    const membershipId = await this.membershipIdOf(thing.thingName, thingGroup.thingGroupName);
+    if (membershipId === undefined) return undefined;
     await this.db.run('DELETE FROM thing_group_members WHERE thing_group_name = $1 AND thing_name = $2', [
-      membership.thingGroupName,
-      membership.thingName,
+      thingGroup.thingGroupName,
+      thing.thingName,
     ]);
-    return true;
+    return membershipId;
   }
 
   async thingsIn(request: ListThingsInThingGroupRequest): Promise<ThingNamePage> {
@@ -104,11 +110,11 @@ export class MembershipStore {
     };
   }
 
-  private async isMember({ thingName, thingGroupName }: Membership): Promise<boolean> {
-    const rows = await this.db.rows(
-      'SELECT 1 FROM thing_group_members WHERE thing_group_name = $1 AND thing_name = $2',
+  private async membershipIdOf(thingName: string, thingGroupName: string): Promise<string | undefined> {
+    const [row] = await this.db.rows(
+      'SELECT membership_id FROM thing_group_members WHERE thing_group_name = $1 AND thing_name = $2',
       [thingGroupName, thingName],
     );
-    return rows.length > 0;
+    return row && String(row['membership_id']);
   }
 }

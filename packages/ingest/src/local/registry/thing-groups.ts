@@ -104,11 +104,14 @@ export class ThingGroupStore {
     return this.require(request.thingGroupName);
   }
 
-  /** Deleting a group that does not exist succeeds; a group with child groups cannot be deleted. */
-  async delete(thingGroupName: string, request: DeleteRequest = {}): Promise<boolean> {
+  /**
+   * Deleting a group that does not exist succeeds; a group with child groups cannot be deleted. Returns the
+   * group deleted, if there was one.
+   */
+  async delete(thingGroupName: string, request: DeleteRequest = {}): Promise<ThingGroup | undefined> {
     assertResourceName('Thing group', thingGroupName);
     const current = await this.describe(thingGroupName);
-    if (!current) return false;
+    if (!current) return undefined;
     assertExpectedVersion(current, request.expectedVersion);
     const children = await this.db.rows(
       'SELECT thing_group_name FROM thing_groups WHERE parent_group_name = $1',
@@ -123,7 +126,7 @@ export class ThingGroupStore {
       await this.db.run('DELETE FROM thing_group_members WHERE thing_group_name = $1', [thingGroupName]);
       await this.db.run('DELETE FROM thing_groups WHERE thing_group_name = $1', [thingGroupName]);
     });
-    return true;
+    return current;
   }
 
   /** Without `parentGroup` all groups; with it its children, or all its descendants when `recursive`. */

@@ -107,8 +107,10 @@ export class ThingTypeStore {
     return this.require(thingTypeName);
   }
 
-  async delete(thingTypeName: string, thingsOfType: number): Promise<void> {
-    const { thingTypeMetadata } = await this.require(thingTypeName);
+  /** Returns the type as it was before the deletion. */
+  async delete(thingTypeName: string, thingsOfType: number): Promise<ThingType> {
+    const thingType = await this.require(thingTypeName);
+    const { thingTypeMetadata } = thingType;
     if (!thingTypeMetadata.deprecated || thingTypeMetadata.deprecationDate === null) {
       throw new InvalidRequestError(
         `Thing type "${thingTypeName}" is not deprecated: deprecate it with DeprecateThingType, wait five minutes, then delete it`,
@@ -127,6 +129,7 @@ export class ThingTypeStore {
       );
     }
     await this.db.run('DELETE FROM thing_types WHERE thing_type_name = $1', [thingTypeName]);
+    return thingType;
   }
 
   private toThingType(row: Row): ThingType {

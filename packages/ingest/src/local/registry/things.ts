@@ -67,7 +67,8 @@ export class ThingStore {
     return { thing: await this.require(request.thingName), created: true };
   }
 
-  async update(request: UpdateThingRequest): Promise<Thing> {
+  /** Returns the thing before and after, so callers can tell what changed (e.g. its type). */
+  async update(request: UpdateThingRequest): Promise<{ previous: Thing; thing: Thing }> {
     const current = await this.require(request.thingName);
     assertExpectedVersion(current, request.expectedVersion);
     if (request.removeThingType && request.thingTypeName !== undefined) {
@@ -85,20 +86,20 @@ export class ThingStore {
       'UPDATE things SET thing_type_name = $2, attributes = $3, version = version + 1 WHERE thing_name = $1',
       [request.thingName, thingTypeName, JSON.stringify(attributes)],
     );
-    return this.require(request.thingName);
+    return { previous: current, thing: await this.require(request.thingName) };
   }
 
-  /** Deleting a thing that does not exist succeeds, as in AWS. Returns whether one was deleted. */
-  async delete(thingName: string, request: DeleteRequest = {}): Promise<boolean> {
+  /** Deleting a thing that does not exist succeeds, as in AWS. Returns the thing deleted, if there was one. */
+  async delete(thingName: string, request: DeleteRequest = {}): Promise<Thing | undefined> {
     assertThingName(thingName);
     const current = await this.describe(thingName);
-    if (!current) return false;
+    if (!current) return undefined;
     assertExpectedVersion(current, request.expectedVersion);
     await this.db.transaction(async () => {
       await this.db.run('DELETE FROM thing_group_members WHERE thing_name = $1', [thingName]);
       await this.db.run('DELETE FROM things WHERE thing_name = $1', [thingName]);
     });
-    return true;
+    return current;
   }
 
   async list(request: ListThingsRequest = {}): Promise<ThingPage> {

@@ -145,27 +145,5 @@ export type ThingTypePage = { readonly thingTypes: readonly ThingType[]; readonl
 export type GroupPage = { readonly thingGroups: readonly GroupNameAndArn[]; readonly nextToken?: string };
 export type ThingNamePage = { readonly things: readonly string[]; readonly nextToken?: string };
 
-/**
- * What changed, after it is committed; shaped after IoT registry events (THING_EVENT, THING_TYPE_EVENT,
- * THING_GROUP_EVENT, THING_GROUP_MEMBERSHIP_EVENT): https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html
- */
-export type RegistryChange =
-  | { readonly eventType: 'THING_EVENT'; readonly operation: ResourceOperation; readonly thingName: string }
-  | {
-      readonly eventType: 'THING_TYPE_EVENT';
-      readonly operation: ResourceOperation;
-      readonly thingTypeName: string;
-    }
-  | {
-      readonly eventType: 'THING_GROUP_EVENT';
-      readonly operation: ResourceOperation;
-      readonly thingGroupName: string;
-    }
-  | {
-      readonly eventType: 'THING_GROUP_MEMBERSHIP_EVENT';
-      readonly operation: 'ADDED' | 'REMOVED';
-      readonly thingName: string;
-      readonly thingGroupName: string;
-    };
-
-export type ResourceOperation = 'CREATED' | 'UPDATED' | 'DELETED';
+/** What changed, after it is committed; the registry events core turns it into IoT's event message. */
+export type { RegistryChange, ResourceOperation } from '../../core/registry-events.js';

@@ -18,6 +18,9 @@ import { LakeWriter } from '@tributary/store/local';
 import type { TransformResult } from '@tributary/transform';
 import {
   DurableTelemetryStream,
+  invalidateOnRegistryChanges,
+  invalidateOnShadowChange,
+  reportedStateFrom,
   startTransformWorker,
   telemetryRule,
   ThingContextCache,
@@ -86,7 +89,11 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
         await lake.flushed();
       },
     };
-    startTransformWorker({ stream, contexts: new ThingContextCache(registry), sink, logger: log });
+    // Enrichment contexts stay cached until a registry change or a shadow update (onServiceMessage) says
+    // they changed; the shadows are read once IoT Core is up (readShadowsFrom below).
+    const contexts = new ThingContextCache(registry);
+    stopsInOrder.push(invalidateOnRegistryChanges(contexts, registry));
+    startTransformWorker({ stream, contexts, sink, logger: log });
     stopsInOrder.push(() => stream.stop());
 
     const dashboard = await startDashboardServer({
@@ -126,9 +133,13 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
         meter.rules(await rules.evaluate(packet.topic, payload, clientId));
       },
       // Lifecycle events and shadow responses reach topic rules as on AWS (no client published them).
-      onServiceMessage: async (topic, payload) => meter.rules(await rules.evaluate(topic, payload, '')),
+      onServiceMessage: async (topic, payload) => {
+        invalidateOnShadowChange(contexts, topic);
+        meter.rules(await rules.evaluate(topic, payload, ''));
+      },
     });
     stopsInOrder.push(() => iotCore.close());
+    contexts.readShadowsFrom(reportedStateFrom(iotCore.shadows));
     const rootCaPath = join(devicesDirOf(config), 'root-CA.pem');
     await mkdir(devicesDirOf(config), { recursive: true });
     await writeFile(rootCaPath, iotCore.ca.caCertificatePem);

@@ -76,17 +76,17 @@ describe('diffCatalog', () => {
   });
 
   it('reports a new nullable contract column that Glue lacks as additive: deploy to add it', () => {
-    const drifts = diffCatalog(withContractColumn('firmware', true), deployedContract());
+    const drifts = diffCatalog(withContractColumn('serial_number', true), deployedContract());
     expect(drifts).toEqual([
       expect.objectContaining({
         table: 'telemetry',
         kind: 'missing-column',
         severity: 'additive',
-        subject: 'firmware',
+        subject: 'serial_number',
       }),
     ]);
     expect(drifts[0]?.message).toMatch(
-      /telemetry\.firmware \(string, nullable\) is not deployed yet: deploy the store stage/,
+      /telemetry\.serial_number \(string, nullable\) is not deployed yet: deploy the store stage/,
     );
   });
 
@@ -100,9 +100,9 @@ describe('diffCatalog', () => {
   });
 
   it('reports a new required contract column as breaking: old files lack it', () => {
-    const drifts = diffCatalog(withContractColumn('firmware', false), deployedContract());
+    const drifts = diffCatalog(withContractColumn('serial_number', false), deployedContract());
     expect(drifts).toEqual([
-      expect.objectContaining({ kind: 'missing-column', severity: 'breaking', subject: 'firmware' }),
+      expect.objectContaining({ kind: 'missing-column', severity: 'breaking', subject: 'serial_number' }),
     ]);
     expect(drifts[0]?.message).toContain('.nullable()');
   });

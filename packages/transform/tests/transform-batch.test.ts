@@ -31,6 +31,39 @@ describe('transformBatch', () => {
       message_id: 'm1',
       thing_type: 'pump',
       site: 'plant-a',
+      unit: null,
+      raw_value: 21.5,
+      firmware: null,
+    });
+  });
+
+  it('enriches with the profile of the thing’s type: calibrated, in canonical units, with derived rows', () => {
+    const sensorContexts = new Map<string, ThingContext>([
+      [
+        'sensor-1',
+        {
+          thingName: 'sensor-1',
+          thingType: 'environment-sensor',
+          attributes: { site: 'plant-north' },
+          groups: ['north'],
+          reported: { firmware: '2.4.1', calibration: { temperature: { offset: -1 } } },
+        },
+      ],
+    ]);
+    const result = transformBatch(
+      [envelopeOf('sensor-1', { messageId: 'm1', metrics: { temperature: 21, humidity: 40 } })],
+      sensorContexts,
+      new DetectorStates(),
+    );
+    expect(result.readings.map((r) => [r.metric, r.value, r.unit, r.raw_value])).toEqual([
+      ['temperature', 20, '°C', 21],
+      ['humidity', 40, '%', 40],
+      ['dew_point', expect.closeTo(6.0, 1), '°C', null],
+    ]);
+    expect(result.readings[0]).toMatchObject({
+      firmware: '2.4.1',
+      thing_groups: 'north',
+      site: 'plant-north',
     });
   });
 

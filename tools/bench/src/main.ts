@@ -1,5 +1,6 @@
 // `pnpm bench <name>` runs one benchmark, `pnpm bench all` every one; exit 1 when a target is missed.
 import { detect } from './detect.js';
+import { enrich } from './enrich.js';
 import { ingest } from './ingest/ingest.js';
 import { nab } from './nab.js';
 import { query } from './query.js';
@@ -17,6 +18,10 @@ const benchmarks: Record<string, { readonly about: string; readonly run: () => P
   detect: {
     about: 'default anomaly detector throughput on one core (≥ 1M points/s)',
     run: detect,
+  },
+  enrich: {
+    about: 'enrichments/s of the environment-sensor profile on one core (≥ 1M readings/s)',
+    run: enrich,
   },
   query: {
     about: "the dashboard's named queries over 10M readings in the Parquet lake (p50 ≤ 100 ms)",

@@ -146,6 +146,11 @@ async function readingsIn(
     thing_type: thingTypes[i] ?? null,
     site: sites[i] ?? null,
     anomaly_score: scores[i] ?? null,
+    unit: null,
+    raw_value: null,
+    location: null,
+    thing_groups: null,
+    firmware: null,
   }));
 }
 

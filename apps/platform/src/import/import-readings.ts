@@ -46,7 +46,7 @@ export async function importReadings(
     );
   });
   const lake = await LakeWriter.open({ lakeDir: lakeDirOf(config) });
-  const contexts = new ThingContextCache(registry, 60_000);
+  const contexts = new ThingContextCache(registry, { ttlMs: 60_000 });
   const detectors = new DetectorStates();
   const source = basename(file).replace(/[^A-Za-z0-9._-]/g, '_');
   const totals = { lines: 0, readings: 0, anomalies: 0, quarantined: 0 };

@@ -17,6 +17,11 @@ export const aReading = (overrides: Partial<EnrichedReading> = {}): EnrichedRead
   thing_type: 'pump',
   site: 'plant-a',
   anomaly_score: null,
+  unit: null,
+  raw_value: null,
+  location: null,
+  thing_groups: null,
+  firmware: null,
   ...overrides,
 });
 

@@ -9,7 +9,7 @@ import {
 } from '@tributary/contracts';
 import { nextAlarmTransition } from './alarm.js';
 import type { DetectorStates } from './detector-states.js';
-import { enrichReading, type ThingContext } from './enrich.js';
+import { defaultEnrichment, type ThingContext, type ThingEnrichment } from './enrichment/index.js';
 import { validateEnvelope } from './validate-envelope.js';
 import { zscoreDetector } from './zscore-detector.js';
 
@@ -24,21 +24,21 @@ export function transformBatch(
   envelopes: readonly TelemetryEnvelope[],
   contexts: ReadonlyMap<string, ThingContext>,
   detectors: DetectorStates,
+  enrichment: ThingEnrichment = defaultEnrichment,
 ): TransformResult {
   const result: TransformResult = { readings: [], anomalies: [], quarantined: [] };
+  const rows: EnrichedReading[] = [];
   for (const envelope of envelopes) {
     const outcome = validateEnvelope(envelope);
     if (outcome.kind === 'quarantined') {
       result.quarantined.push(outcome.record);
       continue;
     }
+    const context = contexts.get(outcome.thingName);
     for (const reading of outcome.readings) {
-      for (const row of enrichReading(
-        outcome.thingName,
-        reading,
-        envelope,
-        contexts.get(outcome.thingName),
-      )) {
+      rows.length = 0;
+      enrichment.enrichReading(outcome.thingName, reading, envelope, context, rows);
+      for (const row of rows) {
         const scored = score(row, detectors);
         result.readings.push(scored.reading);
         if (scored.anomaly) result.anomalies.push(scored.anomaly);
@@ -51,7 +51,9 @@ export function transformBatch(
 function score(row: EnrichedReading, detectors: DetectorStates) {
   const series = detectors.of(row.thing_name, row.metric);
   const anomalyScore = zscoreDetector.score(series.detector, row.value);
-  const reading: EnrichedReading = { ...row, anomaly_score: anomalyScore };
+  // The row was built for this batch alone, so it is scored in place rather than copied.
+  const reading = row;
+  reading.anomaly_score = anomalyScore;
   const transition = nextAlarmTransition(series.alarm, anomalyScore);
   const anomaly: AnomalyEvent | undefined = transition && {
     event_id: `${row.thing_name}/${row.metric}/${row.message_id}/${transition}`,

@@ -21,7 +21,10 @@ export interface EnrichmentDependencies {
 }
 
 export function createEnrichmentHandler(dependencies: EnrichmentDependencies) {
-  const contexts = new ThingContextCache(dependencies.registry, 60_000);
+  // A container cannot hear registry changes, so a context lives one minute here. Registry events
+  // ($aws/events/thing/..., which DeviceRegistryStack turns on) could invalidate it through a rule that
+  // invokes the function; the shadow's reported state is not read on AWS yet (it needs the IoT data plane).
+  const contexts = new ThingContextCache(dependencies.registry, { ttlMs: 60_000 });
   const containerStates = new DetectorStates();
   const loadStates = (things: readonly string[]): Promise<LoadedStates> =>
     dependencies.stateStore

@@ -1,6 +1,8 @@
-// Registry context for enrichment, cached for a short time so a busy stream does not query the
-// registry for every record.
-import type { ThingContext } from '../core/enrich.js';
+// Thing contexts for enrichment (registry record, direct thing groups, the classic shadow's reported state),
+// kept until a registry or shadow change invalidates them, so a busy stream does not query the registry for
+// every record and never enriches with a context older than the last change it was told of. A time-to-live
+// stays as a safety net for changes nobody reports (e.g. the registry edited by another process).
+import type { ThingContext } from '../core/index.js';
 
 /** What enrichment needs of a registry: the local one (DuckDB) and IoT's DescribeThing both fit. */
 export interface ThingRegistry {
@@ -10,16 +12,43 @@ export interface ThingRegistry {
     | { readonly thingTypeName: string | null; readonly attributes: Readonly<Record<string, string>> }
     | undefined
   >;
+  /** IoT's ListThingGroupsForThing (direct groups); without it contexts carry no groups. */
+  listThingGroupsForThing?(request: { readonly thingName: string; readonly nextToken?: string }): Promise<{
+    readonly thingGroups: readonly { readonly groupName: string }[];
+    readonly nextToken?: string;
+  }>;
+}
+
+/** Reads the `reported` section of a thing's classic shadow; undefined when it has none. */
+export interface ReportedStateReader {
+  reportedStateOf(thingName: string): Promise<Readonly<Record<string, unknown>> | undefined>;
+}
+
+export interface ThingContextCacheOptions {
+  /** How long a context is kept when no change invalidates it. @default 300_000 (5 minutes) */
+  readonly ttlMs?: number;
+  /** @default Date.now */
+  readonly clock?: () => number;
+  /** Where shadows are read; without it contexts carry no reported state. */
+  readonly shadows?: ReportedStateReader;
 }
 
 export class ThingContextCache {
   private readonly entries = new Map<string, { context: ThingContext | undefined; expiresAt: number }>();
+  /** Counts invalidations, so a lookup that overlapped one is used once but not kept. */
+  private invalidations = 0;
+  private readonly ttlMs: number;
+  private readonly clock: () => number;
+  private shadows: ReportedStateReader | undefined;
 
   constructor(
     private readonly registry: ThingRegistry,
-    private readonly ttlMs = 5_000,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    options: ThingContextCacheOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 300_000;
+    this.clock = options.clock ?? Date.now;
+    this.shadows = options.shadows;
+  }
 
   async contextsFor(thingNames: readonly string[]): Promise<Map<string, ThingContext>> {
     const contexts = new Map<string, ThingContext>();
@@ -30,12 +59,63 @@ export class ThingContextCache {
     return contexts;
   }
 
+  /** Forgets one thing's context: its next reading reads the registry and shadow again. */
+  invalidate(thingName: string): void {
+    this.invalidations++;
+    this.entries.delete(thingName);
+  }
+
+  invalidateAll(): void {
+    this.invalidations++;
+    this.entries.clear();
+  }
+
+  /**
+   * Starts reading shadows from `shadows` (the shadow service may start after the stream's first batch) and
+   * forgets every context read without them.
+   */
+  readShadowsFrom(shadows: ReportedStateReader): void {
+    this.shadows = shadows;
+    this.invalidateAll();
+  }
+
   private async contextFor(thingName: string): Promise<ThingContext | undefined> {
     const cached = this.entries.get(thingName);
     if (cached && cached.expiresAt > this.clock()) return cached.context;
-    const thing = await this.registry.describeThing(thingName);
-    const context = thing && { thingName, thingType: thing.thingTypeName, attributes: thing.attributes };
-    this.entries.set(thingName, { context, expiresAt: this.clock() + this.ttlMs });
+    const invalidationsBefore = this.invalidations;
+    const context = await this.lookUp(thingName);
+    if (this.invalidations === invalidationsBefore) {
+      this.entries.set(thingName, { context, expiresAt: this.clock() + this.ttlMs });
+    }
     return context;
+  }
+
+  private async lookUp(thingName: string): Promise<ThingContext | undefined> {
+    const thing = await this.registry.describeThing(thingName);
+    if (!thing) return undefined;
+    const groups = await this.groupsOf(thingName);
+    const reported = await this.shadows?.reportedStateOf(thingName);
+    return {
+      thingName,
+      thingType: thing.thingTypeName,
+      attributes: thing.attributes,
+      ...(groups ? { groups } : {}),
+      ...(reported ? { reported } : {}),
+    };
+  }
+
+  private async groupsOf(thingName: string): Promise<string[] | undefined> {
+    if (!this.registry.listThingGroupsForThing) return undefined;
+    const groups: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await this.registry.listThingGroupsForThing({
+        thingName,
+        ...(nextToken ? { nextToken } : {}),
+      });
+      groups.push(...page.thingGroups.map((group) => group.groupName));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return groups;
   }
 }

@@ -84,13 +84,17 @@ describe('the Enrichment Lambda', () => {
     );
     expect(result.batchItemFailures).toEqual([]);
     const rows = rowsPutOn(streamArns.telemetry);
-    expect(rows).toHaveLength(2);
+    // The environment sensor's profile adds the dew point derived from temperature and humidity.
+    expect(rows.map((row) => row['metric'])).toEqual(['temperature', 'humidity', 'dew_point']);
     expect(rows[0]).toMatchObject({
       thing_name: 'sensor-1',
       metric: 'temperature',
       value: 21.5,
+      unit: '°C',
       site: 'plant-north',
       thing_type: 'environment-sensor',
+      // No shadow is read on AWS yet: the reported firmware is unknown.
+      firmware: null,
     });
   });
 

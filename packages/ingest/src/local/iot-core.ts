@@ -38,6 +38,8 @@ export interface LocalIotCoreOptions {
   readonly location: AwsLocation;
   /** @default 'aws' */
   readonly profile?: BrokerProfile;
+  /** Overrides of the profile's broker limits (e.g. a load test lifting the per-connection publish quota). */
+  readonly limits?: BrokerOptions['limits'];
   readonly beforeAcknowledge?: BrokerOptions['beforeAcknowledge'];
   readonly onLifecycleEvent?: BrokerOptions['onLifecycleEvent'];
   /**
@@ -89,6 +91,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
       listen: options.mqttPort !== null,
       logger: logger.child({ component: 'broker' }),
       profile: options.profile,
+      limits: options.limits,
       persistenceDir: join(dataDir, 'broker'),
       authorizer: policyAuthorizer({ policies, things: registry, location, logger }),
       beforeAcknowledge: options.beforeAcknowledge,

@@ -30,6 +30,11 @@ export interface BrokerLimits {
    * session are not sent; a persistent session keeps them queued for its next connection.
    */
   readonly maxInflightOutbound: number;
+  /**
+   * Most PUBLISH packets one connection may send per second (a burst of one second's worth). AWS discards
+   * the excess and keeps the connection: a QoS 0 message is lost, a QoS 1 message gets no PUBACK.
+   */
+  readonly maxPublishesPerSecondPerConnection: number;
 }
 
 /** AWS IoT Core message broker quotas (iot-core.html#message-broker-limits; reference b-6). */
@@ -41,6 +46,7 @@ export const awsBrokerLimits: BrokerLimits = {
   maxSubscriptionsPerConnection: 50,
   maxClientIdBytes: 128,
   maxInflightOutbound: 100,
+  maxPublishesPerSecondPerConnection: 100,
 };
 
 /**
@@ -55,6 +61,7 @@ export const mqttSpecBrokerLimits: BrokerLimits = {
   maxSubscriptionsPerConnection: Number.POSITIVE_INFINITY,
   maxClientIdBytes: 65_535,
   maxInflightOutbound: Number.POSITIVE_INFINITY,
+  maxPublishesPerSecondPerConnection: Number.POSITIVE_INFINITY,
 };
 
 export interface BrokerOptions {
@@ -114,6 +121,7 @@ const settingsSchema = z.object({
     maxSubscriptionsPerConnection: limitSchema,
     maxClientIdBytes: z.number().int().positive().max(65_535),
     maxInflightOutbound: limitSchema,
+    maxPublishesPerSecondPerConnection: limitSchema,
   }),
   maxRemainingLength: z.number().int().positive().max(268_435_455), // MQTT's largest remaining length
   connectTimeoutMs: z.number().int().positive(),

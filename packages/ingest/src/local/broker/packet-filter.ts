@@ -1,10 +1,12 @@
 // Packets aedes must never see: QoS 2, which AWS IoT Core does not support — it answers neither a QoS 2
 // PUBLISH nor a SUBSCRIBE asking for QoS 2 (mqtt.html#mqtt-qos) — and SUBSCRIBE packets with more
-// filters than allowed. The filter sits between aedes's packet parser and its dispatcher.
+// filters than allowed; and publishes over the per-connection quota (publish-throttle.ts). The filter sits
+// between aedes's packet parser and its dispatcher.
 import type { EventEmitter } from 'node:events';
 import type { Client } from 'aedes';
 import { internalsOf } from './connections.js';
 import type { HookContext } from './hook-context.js';
+import type { PublishThrottle } from './publish-throttle.js';
 import { BrokerRefusalError } from './refusals.js';
 
 type Verdict = 'dispatch' | 'ignore' | BrokerRefusalError;
@@ -16,12 +18,18 @@ interface ParsedPacket {
   readonly subscriptions?: { topic: string; qos: number }[];
 }
 
-export function filterIncomingPackets(client: Client, context: HookContext): void {
+export function filterIncomingPackets(
+  client: Client,
+  context: HookContext,
+  publishThrottle: PublishThrottle,
+): void {
   const parser = internalsOf(client)._parser;
   // aedes 1.2 registers exactly one 'packet' listener (lib/client.js, enqueue); it is re-added behind the filter.
   const dispatch = parser.listeners('packet')[0] as (this: EventEmitter, packet: ParsedPacket) => void;
   parser.removeAllListeners('packet');
   parser.on('packet', function filterPacket(this: EventEmitter, packet: ParsedPacket) {
+    // Over the quota the publish is dropped here, before aedes sees it: no PUBACK, no routing, no rules.
+    if (packet.cmd === 'publish' && !publishThrottle.admit(client)) return;
     const verdict = verdictOn(packet, context);
     if (verdict === 'dispatch') return dispatch.call(this, packet);
     if (verdict === 'ignore') {

@@ -14,6 +14,7 @@ import { publishLifecycleEvents } from './lifecycle-publisher.js';
 import { brokerSettingsOf, type BrokerOptions, type BrokerProfile } from './options.js';
 import { guardIncomingPackets } from './packet-guard.js';
 import { filterIncomingPackets } from './packet-filter.js';
+import { PublishThrottle } from './publish-throttle.js';
 import { authorizePublishHook } from './publish-checks.js';
 import { authorizeSubscribeHook } from './subscribe-checks.js';
 
@@ -41,6 +42,7 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
   const logger = options.logger;
   const connections = new ConnectionRegistry();
   const context: HookContext = { settings, connections, authorizer: options.authorizer, logger };
+  const publishThrottle = new PublishThrottle(settings.limits.maxPublishesPerSecondPerConnection, logger);
   const persistence: BrokerPersistence | undefined = options.persistenceDir
     ? await openLevelPersistence(options.persistenceDir)
     : undefined;
@@ -89,7 +91,7 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
     if (socket.destroyed) return;
     client = aedes.handle(socket);
     connections.attach(client, principal, principalIdentifier, (socket as Socket).remoteAddress ?? '');
-    filterIncomingPackets(client, context);
+    filterIncomingPackets(client, context, publishThrottle);
   };
 
   const server: Server | undefined =

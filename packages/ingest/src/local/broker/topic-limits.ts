@@ -25,7 +25,10 @@ export function publishTopicRefusal(topic: string, settings: BrokerSettings): Br
       `Topic "${topic}" starts with $ but is not an AWS reserved topic ($aws/...); rename it without the $`,
     );
   }
-  return sizeRefusal(topic.replace(basicIngestPrefix, ''), settings);
+  return sizeRefusal(
+    topic.startsWith('$aws/rules/') ? topic.replace(basicIngestPrefix, '') : topic,
+    settings,
+  );
 }
 
 export function subscribeFilterRefusal(
@@ -74,7 +77,8 @@ function sizeRefusal(topic: string, settings: BrokerSettings): BrokerRefusalErro
       `Topic "${topic.slice(0, 64)}..." is ${bytes} bytes; the limit is ${maxTopicBytes}`,
     );
   }
-  const slashes = topic.split('/').length - 1;
+  let slashes = 0;
+  for (let at = topic.indexOf('/'); at >= 0; at = topic.indexOf('/', at + 1)) slashes++;
   if (slashes > maxTopicSlashes) {
     return new BrokerRefusalError(
       'TOPIC_LIMIT_EXCEEDED',

@@ -1,6 +1,6 @@
-// A token bucket: up to `perSecond` events in any one second, with a burst of one second's worth, refilled
-// continuously. Pure, with the clock passed in, so quotas (AWS IoT's publishes per connection per second)
-// are tested without waiting.
+// A token bucket: `perSecond` events a second sustained, with a burst of `capacity` (by default one
+// second's worth), refilled continuously. Pure, with the clock passed in, so quotas (AWS IoT's publishes
+// per connection per second, connects per client id) are tested without waiting.
 
 export class TokenBucket {
   private tokens: number;
@@ -9,8 +9,9 @@ export class TokenBucket {
   constructor(
     private readonly perSecond: number,
     now: number,
+    private readonly capacity: number = perSecond,
   ) {
-    this.tokens = perSecond;
+    this.tokens = capacity;
     this.refilledAt = now;
   }
 
@@ -18,7 +19,7 @@ export class TokenBucket {
   take(now: number): boolean {
     const elapsedMs = now - this.refilledAt;
     if (elapsedMs > 0) {
-      this.tokens = Math.min(this.perSecond, this.tokens + (elapsedMs * this.perSecond) / 1000);
+      this.tokens = Math.min(this.capacity, this.tokens + (elapsedMs * this.perSecond) / 1000);
       this.refilledAt = now;
     }
     if (this.tokens < 1) return false;

@@ -103,6 +103,23 @@ describe('topic names (iot-core.html#message-broker-limits, reserved-topics.html
     device.send(publishPacket('a/+/b', 'x', 1));
     expect(await device.closedWithin(1_000)).toBe(true);
   });
+
+  it('disconnects a PUBLISH with an empty topic name or a U+0000 in it, unanswered and undelivered (MQTT-4.7.3-1/-2)', async () => {
+    for (const profile of ['aws', 'mqtt-3.1.1'] as const) {
+      const broker = await testBroker({ profile });
+      const subscriber = await mqttClient(broker, { clientId: 'dashboard' });
+      await subscriber.subscribeAsync('a/#', { qos: 1 });
+      const delivered = nextMessage(subscriber, 300);
+      for (const topic of ['', 'a/\u0000/b']) {
+        const device = await RawMqttConnection.open(broker);
+        await device.connect({ clientId: 'pump-7' });
+        device.send(publishPacket(topic, 'x', 1, 5));
+        expect(await device.closedWithin(1_000), `${profile} ${JSON.stringify(topic)}`).toBe(true);
+        expect(device.received.length, 'no PUBACK after the CONNACK').toBe(4);
+      }
+      expect(await delivered, profile).toBeUndefined();
+    }
+  });
 });
 
 describe('subscriptions (iot-core.html#message-broker-limits; faults.md #7)', () => {

@@ -8,7 +8,14 @@ import {
   subscriptionEvent,
   type LifecycleEvent,
 } from '../../src/core/lifecycle-events.js';
-import { closedByBroker, mqttClient, nextMessage, RawMqttConnection, testBroker } from './broker-test-kit.js';
+import {
+  closedByBroker,
+  disconnectPacket,
+  mqttClient,
+  nextMessage,
+  RawMqttConnection,
+  testBroker,
+} from './broker-test-kit.js';
 
 const session = {
   clientId: 'pump-7',
@@ -178,5 +185,91 @@ describe('subscription events', () => {
     expect([...doc.topics].sort()).toEqual(['cmd/pump-7', 'config/pump-7']);
     await device.unsubscribeAsync('cmd/pump-7');
     expect(await waitFor((e) => e.eventType === 'unsubscribed')).toMatchObject({ topics: ['cmd/pump-7'] });
+  });
+});
+
+/** A CONNECT (MQTT 3.1.1) with a Will: flags 0x04 (will), QoS in bits 3-4, 0x02 (clean session). */
+function connectWithWillPacket(
+  clientId: string,
+  keepalive: number,
+  will: { topic: string; payload: string; qos: 0 | 1 },
+) {
+  const utf8 = (text: string) => {
+    const bytes = Buffer.from(text);
+    return Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 0xff]), bytes]);
+  };
+  const body = Buffer.concat([
+    utf8('MQTT'),
+    Buffer.from([4, 0x02 | 0x04 | (will.qos << 3), keepalive >> 8, keepalive & 0xff]),
+    utf8(clientId),
+    utf8(will.topic),
+    utf8(will.payload),
+  ]);
+  return Buffer.concat([Buffer.from([0x10, body.length]), body]);
+}
+
+describe('Will messages (faults.md #26; mqtt.html, retained-message-policy-examples.html)', () => {
+  const will = { topic: 'status/pump-7', payload: 'offline', qos: 1 as const };
+
+  async function watchWill(broker: Awaited<ReturnType<typeof testBroker>>) {
+    const watcher = await mqttClient(broker, { clientId: 'watcher' });
+    await watcher.subscribeAsync(will.topic, { qos: 1 });
+    return new Promise<{ payload: string; qos: number; at: number } | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 4_000);
+      watcher.once('message', (_topic, payload, packet) => {
+        clearTimeout(timer);
+        resolve({ payload: payload.toString(), qos: packet.qos, at: Date.now() });
+      });
+    });
+  }
+
+  it('publishes the Will with the QoS it was given when the keep-alive lapses (1.5 x keep-alive)', async () => {
+    const { broker, waitFor } = await brokerRecordingEvents();
+    const published = watchWill(broker);
+    const device = await RawMqttConnection.open(broker);
+    device.send(connectWithWillPacket('pump-7', 1, will));
+    const connectedAt = Date.now();
+    await device.bytesWithin(4, 2_000);
+    const message = await published;
+    expect(message).toMatchObject({ payload: 'offline', qos: 1 });
+    expect(message!.at - connectedAt).toBeGreaterThanOrEqual(1_400);
+    expect(await waitFor(disconnectOf('pump-7'))).toMatchObject({
+      disconnectReason: 'MQTT_KEEP_ALIVE_TIMEOUT',
+    });
+  });
+
+  it('publishes no Will after a DISCONNECT', async () => {
+    const broker = await testBroker();
+    const published = watchWill(broker);
+    const device = await RawMqttConnection.open(broker);
+    device.send(connectWithWillPacket('pump-7', 60, will));
+    await device.bytesWithin(4, 2_000);
+    device.send(disconnectPacket);
+    expect(await device.closedWithin(1_000)).toBe(true);
+    expect(
+      await Promise.race([published, new Promise((resolve) => setTimeout(() => resolve('none'), 800))]),
+    ).toBe('none');
+  });
+
+  it('publishes no Will the client may not publish (iot:Publish, asked when the connection ends) and reports CONNECTION_LOST', async () => {
+    const events: LifecycleEvent[] = [];
+    const broker = await testBroker({
+      onLifecycleEvent: (event) => events.push(event),
+      authorizer: {
+        publish: (context, topic) =>
+          context.clientId === 'pump-7' && topic === will.topic
+            ? { allowed: false, reason: 'no iot:Publish on the will topic' }
+            : { allowed: true, reason: 'test' },
+      },
+    });
+    const published = watchWill(broker);
+    const device = await RawMqttConnection.open(broker);
+    device.send(connectWithWillPacket('pump-7', 60, will));
+    await device.bytesWithin(4, 2_000);
+    device.socket.destroy();
+    expect(
+      await Promise.race([published, new Promise((resolve) => setTimeout(() => resolve('none'), 800))]),
+    ).toBe('none');
+    expect(events.find(disconnectOf('pump-7'))).toMatchObject({ disconnectReason: 'CONNECTION_LOST' });
   });
 });

@@ -1,8 +1,11 @@
 // Clients that hold resources without doing their part: sockets that never send CONNECT are closed after
 // connectTimeoutMs (faults.md #25), and a subscriber that stops reading is disconnected after
 // drainTimeoutMs while the others keep receiving (faults.md #24).
+import type { Socket } from 'node:net';
+import type { Client } from 'aedes';
 import { describe, expect, it } from 'vitest';
 import type { LifecycleEvent } from '../../src/core/lifecycle-events.js';
+import type { LocalBroker } from '../../src/local/broker.js';
 import {
   mqttClient,
   nextMessage,
@@ -46,4 +49,60 @@ describe('idle and slow clients', () => {
     expect(healthy.connected).toBe(true);
     expect(await stillDelivered).toBeDefined();
   });
+
+  it('bounds what it buffers for a stalled subscriber while MBs of QoS 0 and 1 flow, and drops it after drainTimeoutMs', async () => {
+    const events: LifecycleEvent[] = [];
+    const broker = await testBroker({
+      drainTimeoutMs: 500,
+      limits: { maxPublishesPerSecondPerConnection: Infinity },
+      onLifecycleEvent: (e) => events.push(e),
+    });
+    const stalled = await RawMqttConnection.open(broker);
+    await stalled.connect({ clientId: 'stalled' });
+    stalled.send(subscribePacket([{ topic: 'dt/#', qos: 1 }]));
+    await stalled.bytesWithin(9, 1_000);
+    stalled.socket.pause();
+    const healthy = await mqttClient(broker, { clientId: 'healthy' });
+    await healthy.subscribeAsync('dt/#', { qos: 1 });
+    let receivedByHealthy = 0;
+    healthy.on('message', () => receivedByHealthy++);
+
+    let maxBufferedForStalled = 0;
+    const sampler = setInterval(() => {
+      const buffered = brokerSocketOf(broker, 'stalled')?.writableLength ?? 0;
+      maxBufferedForStalled = Math.max(maxBufferedForStalled, buffered);
+    }, 2);
+    const startedAt = Date.now();
+    const publisher = await mqttClient(broker, { clientId: 'pump-7' });
+    const payload = 'x'.repeat(64 * 1024);
+    const published = 160; // 10 MiB, half QoS 0 and half QoS 1
+    try {
+      for (let i = 0; i < published; i++)
+        await publisher.publishAsync('dt/pump-7', payload, { qos: (i % 2) as 0 | 1 });
+      await expect
+        .poll(() => events.find(disconnectOf('stalled')), { timeout: 5_000 })
+        .toMatchObject({
+          disconnectReason: 'SERVER_INITIATED_DISCONNECT',
+        });
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(500);
+      // The other subscriber gets every message (held back while aedes waited for the stalled socket).
+      await expect.poll(() => receivedByHealthy, { timeout: 5_000 }).toBe(published);
+    } finally {
+      clearInterval(sampler);
+    }
+    // aedes routes at most 100 messages at a time (mqemitter concurrency) and waits for a full socket to
+    // drain: the stalled socket never holds more than 100 messages, however much is published.
+    expect(maxBufferedForStalled).toBeGreaterThan(0);
+    expect(maxBufferedForStalled).toBeLessThanOrEqual(100 * (payload.length + 16));
+    expect(brokerSocketOf(broker, 'stalled')).toBeUndefined();
+  });
 });
+
+const disconnectOf = (clientId: string) => (e: LifecycleEvent) =>
+  e.eventType === 'disconnected' && e.clientId === clientId;
+
+/** The broker's end of a client's connection, while aedes holds it. */
+function brokerSocketOf(broker: LocalBroker, clientId: string): Socket | undefined {
+  return (broker.aedes as unknown as { clients: Record<string, Client> }).clients[clientId]?.conn as
+    Socket | undefined;
+}

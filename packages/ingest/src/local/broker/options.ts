@@ -35,7 +35,32 @@ export interface BrokerLimits {
    * the excess and keeps the connection: a QoS 0 message is lost, a QoS 1 message gets no PUBACK.
    */
   readonly maxPublishesPerSecondPerConnection: number;
+  /**
+   * Most retained messages the broker stores (AWS: per account). At the limit a retained publish with a
+   * payload is discarded as AWS throttles it; an empty one still deletes (retained-quota.ts).
+   */
+  readonly maxRetainedMessages: number;
+  /**
+   * CONNECT requests one client id may make per second (AWS: 1, not adjustable), with a burst of 2
+   * (core/connect-throttle.ts). Over it the CONNECT is refused without a CONNACK (faults.md #10).
+   */
+  readonly maxConnectsPerSecondPerClientId: number;
+  /**
+   * Open sockets the broker accepts across its listeners; beyond it a new socket is destroyed at accept,
+   * before any TLS or MQTT work (faults.md #25). Not an AWS quota (AWS: 500,000 per account, adjustable).
+   */
+  readonly maxConnections: number;
+  /** Open sockets one remote address may hold across the broker's listeners (faults.md #25). */
+  readonly maxConnectionsPerAddress: number;
 }
+
+/**
+ * Socket caps against a connection flood, the same in both profiles. `tributary simulate --devices 10000`
+ * opens 10,000 connections from 127.0.0.1; 20,000 per address leaves room for each device's old socket
+ * still closing while it reconnects, and 50,000 in all keeps a flood short of the process's file
+ * descriptors and memory (~50 KB a connection) while several local fleets share the broker.
+ */
+const connectionCaps = { maxConnections: 50_000, maxConnectionsPerAddress: 20_000 } as const;
 
 /** AWS IoT Core message broker quotas (iot-core.html#message-broker-limits; reference b-6). */
 export const awsBrokerLimits: BrokerLimits = {
@@ -47,6 +72,9 @@ export const awsBrokerLimits: BrokerLimits = {
   maxClientIdBytes: 128,
   maxInflightOutbound: 100,
   maxPublishesPerSecondPerConnection: 100,
+  maxRetainedMessages: 500_000,
+  maxConnectsPerSecondPerClientId: 1,
+  ...connectionCaps,
 };
 
 /**
@@ -62,6 +90,9 @@ export const mqttSpecBrokerLimits: BrokerLimits = {
   maxClientIdBytes: 65_535,
   maxInflightOutbound: Number.POSITIVE_INFINITY,
   maxPublishesPerSecondPerConnection: Number.POSITIVE_INFINITY,
+  maxRetainedMessages: Number.POSITIVE_INFINITY,
+  maxConnectsPerSecondPerClientId: Number.POSITIVE_INFINITY,
+  ...connectionCaps,
 };
 
 export interface BrokerOptions {
@@ -122,6 +153,10 @@ const settingsSchema = z.object({
     maxClientIdBytes: z.number().int().positive().max(65_535),
     maxInflightOutbound: limitSchema,
     maxPublishesPerSecondPerConnection: limitSchema,
+    maxRetainedMessages: limitSchema,
+    maxConnectsPerSecondPerClientId: limitSchema,
+    maxConnections: limitSchema,
+    maxConnectionsPerAddress: limitSchema,
   }),
   maxRemainingLength: z.number().int().positive().max(268_435_455), // MQTT's largest remaining length
   connectTimeoutMs: z.number().int().positive(),

@@ -1,12 +1,14 @@
 // Packets aedes must never see: QoS 2, which AWS IoT Core does not support — it answers neither a QoS 2
 // PUBLISH nor a SUBSCRIBE asking for QoS 2 (mqtt.html#mqtt-qos) — and SUBSCRIBE packets with more
-// filters than allowed; and publishes over the per-connection quota (publish-throttle.ts). The filter sits
-// between aedes's packet parser and its dispatcher.
+// filters than allowed; and publishes over the per-connection quota (publish-throttle.ts) or retained
+// publishes over the retained-message quota (retained-quota.ts). The filter sits between aedes's packet
+// parser and its dispatcher.
 import type { EventEmitter } from 'node:events';
 import type { Client } from 'aedes';
 import { internalsOf } from './connections.js';
 import type { HookContext } from './hook-context.js';
 import type { PublishThrottle } from './publish-throttle.js';
+import type { RetainedMessageQuota } from './retained-quota.js';
 import { BrokerRefusalError } from './refusals.js';
 
 type Verdict = 'dispatch' | 'ignore' | BrokerRefusalError;
@@ -15,6 +17,9 @@ type Verdict = 'dispatch' | 'ignore' | BrokerRefusalError;
 interface ParsedPacket {
   readonly cmd: string;
   readonly qos?: number;
+  readonly retain?: boolean;
+  readonly topic?: string;
+  readonly payload?: Buffer;
   readonly subscriptions?: { topic: string; qos: number }[];
 }
 
@@ -22,6 +27,7 @@ export function filterIncomingPackets(
   client: Client,
   context: HookContext,
   publishThrottle: PublishThrottle,
+  retainedMessages: RetainedMessageQuota,
 ): void {
   const parser = internalsOf(client)._parser;
   // aedes 1.2 registers exactly one 'packet' listener (lib/client.js, enqueue); it is re-added behind the filter.
@@ -30,6 +36,15 @@ export function filterIncomingPackets(
   parser.on('packet', function filterPacket(this: EventEmitter, packet: ParsedPacket) {
     // Over the quota the publish is dropped here, before aedes sees it: no PUBACK, no routing, no rules.
     if (packet.cmd === 'publish' && !publishThrottle.admit(client)) return;
+    if (packet.retain && !retainedMessages.admits(packet.payload?.length ?? 0)) {
+      // AWS throttles it and keeps the connection: not stored, not routed, no PUBACK.
+      context.logger.warn('retained publish discarded: retained-message quota reached', {
+        clientId: client.id,
+        topic: packet.topic,
+        limit: retainedMessages.limit,
+      });
+      return;
+    }
     const verdict = verdictOn(packet, context);
     if (verdict === 'dispatch') return dispatch.call(this, packet);
     if (verdict === 'ignore') {

@@ -42,7 +42,8 @@ function refuse(context: HookContext, client: Client | null, refusal: BrokerRefu
     code: refusal.code,
     reason: refusal.message,
   });
-  if (client) context.connections.noteDisconnectReason(client, refusal.disconnectReason);
+  // A Will is checked as its connection closes: its refusal is not why the connection ended.
+  if (client && !client.closed) context.connections.noteDisconnectReason(client, refusal.disconnectReason);
   done(refusal);
 }
 

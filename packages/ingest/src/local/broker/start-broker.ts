@@ -16,6 +16,8 @@ import { guardIncomingPackets } from './packet-guard.js';
 import { filterIncomingPackets } from './packet-filter.js';
 import { PublishThrottle } from './publish-throttle.js';
 import { authorizePublishHook } from './publish-checks.js';
+import { RetainedMessageQuota, type RetainedMessageStore } from './retained-quota.js';
+import { storeBeforeAcknowledging } from './store-before-acknowledge.js';
 import { authorizeSubscribeHook } from './subscribe-checks.js';
 
 export interface LocalBroker {
@@ -56,7 +58,10 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
     authorizeSubscribe: authorizeSubscribeHook(context),
     authorizeForward: authorizeForwardHook(context),
   });
+  if (persistence) storeBeforeAcknowledging(aedes);
   await aedes.listen();
+  const retainedMessages = new RetainedMessageQuota(settings.limits.maxRetainedMessages);
+  await retainedMessages.track((aedes as unknown as { persistence: RetainedMessageStore }).persistence);
   // aedes reports persistence failures as broker errors; unhandled, an 'error' event would end the process.
   (aedes as EventEmitter).on('error', (error: Error) =>
     logger.error('broker error', { error: error.message }),
@@ -91,7 +96,7 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
     if (socket.destroyed) return;
     client = aedes.handle(socket);
     connections.attach(client, principal, principalIdentifier, (socket as Socket).remoteAddress ?? '');
-    filterIncomingPackets(client, context, publishThrottle);
+    filterIncomingPackets(client, context, publishThrottle, retainedMessages);
   };
 
   const server: Server | undefined =

@@ -22,18 +22,35 @@ export class CertificateAlreadyExistsError extends Error {
   }
 }
 
-/** Like AWS CertificateStateException: the status transition is not allowed (REVOKED is final). */
+/** Like AWS CertificateStateException: the status transition is not allowed (REVOKED is final, an ACTIVE CA stays). */
 export class CertificateStateError extends Error {
   readonly code = 'CERTIFICATE_STATE';
   constructor(
     readonly certificateId: string,
     from: string,
     to: string,
+    remedy = 'REVOKED is final; issue and register a new certificate for the device instead',
   ) {
+    super(`Certificate "${certificateId}" cannot go from ${from} to ${to}: ${remedy}`);
+  }
+}
+
+/** Like AWS ResourceNotFoundException for a CA certificate id. */
+export class CaCertificateNotFoundError extends Error {
+  readonly code = 'RESOURCE_NOT_FOUND';
+  constructor(readonly certificateId: string) {
     super(
-      `Certificate "${certificateId}" cannot go from ${from} to ${to}: REVOKED is final; ` +
-        `issue and register a new certificate for the device instead`,
+      `CA certificate "${certificateId}" is not registered: list registered CAs with ListCACertificates, ` +
+        `or register it with RegisterCACertificate`,
     );
+  }
+}
+
+/** Like AWS CertificateValidationException from RegisterCACertificate: no valid proof of the CA key. */
+export class VerificationCertificateError extends Error {
+  readonly code = 'CERTIFICATE_VALIDATION';
+  constructor(reason: string) {
+    super(`The CA certificate cannot be registered: ${reason}`);
   }
 }
 
@@ -58,10 +75,10 @@ export class IncompleteKeyPairError extends Error {
   }
 }
 
-/** Like AWS InvalidRequestException for a status outside ACTIVE / INACTIVE / REVOKED. */
+/** Like AWS InvalidRequestException for a status outside ACTIVE / INACTIVE / REVOKED (ACTIVE / INACTIVE for a CA). */
 export class InvalidCertificateStatusError extends Error {
   readonly code = 'INVALID_REQUEST';
-  constructor(status: string) {
-    super(`Invalid certificate status "${status}": use ACTIVE, INACTIVE or REVOKED`);
+  constructor(status: string, allowed: readonly string[] = ['ACTIVE', 'INACTIVE', 'REVOKED']) {
+    super(`Invalid certificate status "${status}": use ${allowed.join(', ')}`);
   }
 }

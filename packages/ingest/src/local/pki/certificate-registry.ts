@@ -1,15 +1,20 @@
 // The registered device certificates, their status and what they are attached to, in an embedded DuckDB
-// file. Method names and rules mirror the AWS IoT API: RegisterCertificate, DescribeCertificate,
-// ListCertificates, UpdateCertificate (REVOKED is final), AttachThingPrincipal, DetachThingPrincipal,
-// AttachPolicy, ListPrincipalThings, ListAttachedPolicies (https://docs.aws.amazon.com/iot/latest/apireference/).
+// file, with the registered CA certificates beside them (`caCertificates`). Method names and rules mirror the
+// AWS IoT API: RegisterCertificate, DescribeCertificate, ListCertificates, UpdateCertificate (REVOKED is
+// final), AttachThingPrincipal, DetachThingPrincipal, AttachPolicy, ListPrincipalThings, ListAttachedPolicies
+// (https://docs.aws.amazon.com/iot/latest/apireference/). DuckDB is the durable store; each certificate's
+// status and attachments are also mirrored in memory and updated on every write (this class is the only
+// writer, in one process), so admitting a device connection runs no query.
+import { randomBytes } from 'node:crypto';
 import { EmbeddedDatabase } from '../embedded-database.js';
-import { certificateIdOf } from './certificate-id.js';
+import { caCertificateSchema, CaCertificateRegistry } from './ca-certificate-registry.js';
 import {
   CertificateAlreadyExistsError,
   CertificateNotFoundError,
   CertificateStateError,
   InvalidCertificateStatusError,
 } from './certificate-errors.js';
+import { certificateIdOf } from './certificate-id.js';
 
 export const certificateStatuses = ['ACTIVE', 'INACTIVE', 'REVOKED'] as const;
 export type CertificateStatus = (typeof certificateStatuses)[number];
@@ -19,16 +24,28 @@ export interface CertificateSummary {
   readonly status: CertificateStatus;
   readonly createdAt: Date;
   readonly lastModifiedAt: Date;
+  /** The registered CA that signed it, when one did (certificates registered before the CA was are unknown). */
+  readonly caCertificateId: string | undefined;
 }
 
 export interface CertificateDescription extends CertificateSummary {
   readonly certificatePem: string;
 }
 
+/** What the connect path needs about a certificate, answered from memory. */
+export interface CertificateAttachments {
+  readonly status: CertificateStatus;
+  readonly caCertificateId: string | undefined;
+  readonly thingNames: readonly string[];
+  readonly policyNames: readonly string[];
+}
+
 export interface RegisterCertificateRequest {
   readonly certificatePem: string;
   /** @default 'INACTIVE', as AWS RegisterCertificate without setAsActive/status */
   readonly status?: CertificateStatus;
+  /** Like RegisterCertificate's caCertificatePem: the registered CA that signed it (checked). */
+  readonly caCertificatePem?: string;
 }
 
 export interface CertificateStatusChange {
@@ -39,64 +56,114 @@ export interface CertificateStatusChange {
 
 export type CertificateStatusListener = (change: CertificateStatusChange) => void;
 
-export class CertificateRegistry {
-  private readonly statusListeners = new Set<CertificateStatusListener>();
+interface MirroredCertificate {
+  summary: CertificateSummary;
+  readonly thingNames: Set<string>;
+  readonly policyNames: Set<string>;
+}
 
-  private constructor(private readonly database: EmbeddedDatabase) {}
-
-  /** Opens (or creates) the certificate database; `:memory:` keeps it in memory. */
-  static async open(path: string): Promise<CertificateRegistry> {
-    return new CertificateRegistry(
-      await EmbeddedDatabase.open(path, [
-        `CREATE TABLE IF NOT EXISTS certificates (
+const schema = [
+  `CREATE TABLE IF NOT EXISTS certificates (
       certificate_id VARCHAR PRIMARY KEY,
       certificate_pem VARCHAR NOT NULL,
       status VARCHAR NOT NULL,
       created_at TIMESTAMPTZ NOT NULL,
       last_modified_at TIMESTAMPTZ NOT NULL)`,
-        `CREATE TABLE IF NOT EXISTS thing_principals (
+  // Added after the first release: older databases gain the column, their rows keep NULL (CA unknown).
+  'ALTER TABLE certificates ADD COLUMN IF NOT EXISTS ca_certificate_id VARCHAR',
+  `CREATE TABLE IF NOT EXISTS thing_principals (
       thing_name VARCHAR NOT NULL,
       certificate_id VARCHAR NOT NULL,
       PRIMARY KEY (thing_name, certificate_id))`,
-        `CREATE TABLE IF NOT EXISTS policy_principals (
+  `CREATE TABLE IF NOT EXISTS policy_principals (
       policy_name VARCHAR NOT NULL,
       certificate_id VARCHAR NOT NULL,
       PRIMARY KEY (policy_name, certificate_id))`,
-      ]),
+  caCertificateSchema,
+  'CREATE TABLE IF NOT EXISTS registration_code (code VARCHAR NOT NULL)',
+];
+
+export class CertificateRegistry {
+  private readonly statusListeners = new Set<CertificateStatusListener>();
+
+  private constructor(
+    private readonly database: EmbeddedDatabase,
+    /** The registered CA certificates (RegisterCACertificate and friends), in the same database. */
+    readonly caCertificates: CaCertificateRegistry,
+    private readonly mirror: Map<string, MirroredCertificate>,
+    /** Thing name → ids of the certificates attached to it (ListThingPrincipals). */
+    private readonly principalsByThing: Map<string, Set<string>>,
+  ) {}
+
+  /** Opens (or creates) the certificate database; `:memory:` keeps it in memory. */
+  static async open(path: string): Promise<CertificateRegistry> {
+    const database = await EmbeddedDatabase.open(path, schema);
+    const mirror = new Map<string, MirroredCertificate>();
+    const principalsByThing = new Map<string, Set<string>>();
+    const rows = await database.rows(
+      'SELECT certificate_id, status, created_at, last_modified_at, ca_certificate_id FROM certificates ORDER BY created_at, certificate_id',
     );
+    for (const row of rows) {
+      const summary = toSummary(row);
+      mirror.set(summary.certificateId, { summary, thingNames: new Set(), policyNames: new Set() });
+    }
+    for (const row of await database.rows('SELECT thing_name, certificate_id FROM thing_principals')) {
+      const thingName = String(row['thing_name']);
+      const certificateId = String(row['certificate_id']);
+      mirror.get(certificateId)?.thingNames.add(thingName);
+      setOf(principalsByThing, thingName).add(certificateId);
+    }
+    for (const row of await database.rows('SELECT policy_name, certificate_id FROM policy_principals')) {
+      mirror.get(String(row['certificate_id']))?.policyNames.add(String(row['policy_name']));
+    }
+    const caCertificates = await CaCertificateRegistry.load(database, await registrationCodeOf(database));
+    return new CertificateRegistry(database, caCertificates, mirror, principalsByThing);
   }
 
-  /** Like AWS RegisterCertificate: the id is derived from the PEM; registering the same certificate twice fails. */
+  /**
+   * Like AWS RegisterCertificate: the id is derived from the PEM; registering the same certificate twice
+   * fails. With `caCertificatePem`, that CA must be registered and must have signed it.
+   */
   async registerCertificate(request: RegisterCertificateRequest): Promise<CertificateDescription> {
     const status = checkedStatus(request.status ?? 'INACTIVE');
     const certificateId = certificateIdOf(request.certificatePem);
-    if (await this.find(certificateId)) throw new CertificateAlreadyExistsError(certificateId);
+    if (this.mirror.has(certificateId)) throw new CertificateAlreadyExistsError(certificateId);
+    const caCertificateId = this.caCertificates.issuerOf(request.certificatePem, request.caCertificatePem);
     const now = new Date();
     await this.database.run(
-      'INSERT INTO certificates VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $4::TIMESTAMPTZ)',
-      [certificateId, request.certificatePem, status, now.toISOString()],
+      `INSERT INTO certificates (certificate_id, certificate_pem, status, created_at, last_modified_at, ca_certificate_id)
+       VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $4::TIMESTAMPTZ, $5)`,
+      [certificateId, request.certificatePem, status, now.toISOString(), caCertificateId ?? null],
     );
+    const summary = { certificateId, status, createdAt: now, lastModifiedAt: now, caCertificateId };
+    this.mirror.set(certificateId, { summary, thingNames: new Set(), policyNames: new Set() });
+    return { ...summary, certificatePem: request.certificatePem };
+  }
+
+  /** Like AWS DescribeCertificate: an unknown id is a CertificateNotFoundError. The PEM is read from the store. */
+  async describeCertificate(certificateId: string): Promise<CertificateDescription> {
+    const { summary } = this.mirrored(certificateId);
+    const rows = await this.database.rows(
+      'SELECT certificate_pem FROM certificates WHERE certificate_id = $1',
+      [summary.certificateId],
+    );
+    return { ...summary, certificatePem: String(rows[0]?.['certificate_pem'] ?? '') };
+  }
+
+  /** Status, CA and attachments of a registered certificate, from memory; undefined when it is not registered. */
+  attachmentsOf(certificateId: string): CertificateAttachments | undefined {
+    const found = this.mirror.get(certificateId.toLowerCase());
+    if (!found) return undefined;
     return {
-      certificateId,
-      certificatePem: request.certificatePem,
-      status,
-      createdAt: now,
-      lastModifiedAt: now,
+      status: found.summary.status,
+      caCertificateId: found.summary.caCertificateId,
+      thingNames: [...found.thingNames].sort(),
+      policyNames: [...found.policyNames].sort(),
     };
   }
 
-  /** Like AWS DescribeCertificate: an unknown id is a CertificateNotFoundError. */
-  async describeCertificate(certificateId: string): Promise<CertificateDescription> {
-    const found = await this.find(certificateId);
-    if (!found) throw new CertificateNotFoundError(certificateId);
-    return found;
-  }
-
   async listCertificates(): Promise<CertificateSummary[]> {
-    const rows = await this.database.rows(
-      'SELECT certificate_id, status, created_at, last_modified_at FROM certificates ORDER BY created_at, certificate_id',
-    );
-    return rows.map(toSummary);
+    return Promise.resolve([...this.mirror.values()].map(({ summary }) => summary));
   }
 
   /**
@@ -105,14 +172,17 @@ export class CertificateRegistry {
    */
   async updateCertificate(certificateId: string, status: CertificateStatus): Promise<void> {
     checkedStatus(status);
-    const current = await this.describeCertificate(certificateId);
+    const entry = this.mirrored(certificateId);
+    const current = entry.summary;
     if (current.status === status) return;
     if (current.status === 'REVOKED')
       throw new CertificateStateError(current.certificateId, current.status, status);
+    const lastModifiedAt = new Date();
     await this.database.run(
       'UPDATE certificates SET status = $2, last_modified_at = $3::TIMESTAMPTZ WHERE certificate_id = $1',
-      [current.certificateId, status, new Date().toISOString()],
+      [current.certificateId, status, lastModifiedAt.toISOString()],
     );
+    entry.summary = { ...current, status, lastModifiedAt };
     const change = { certificateId: current.certificateId, previousStatus: current.status, status };
     for (const listener of this.statusListeners) listener(change);
   }
@@ -125,73 +195,84 @@ export class CertificateRegistry {
 
   /** Like AWS AttachThingPrincipal: idempotent. The thing itself lives in LocalRegistry and is not checked here. */
   async attachThingPrincipal(thingName: string, certificateId: string): Promise<void> {
-    const { certificateId: id } = await this.describeCertificate(certificateId);
+    const entry = this.mirrored(certificateId);
+    const id = entry.summary.certificateId;
     await this.database.run('INSERT INTO thing_principals VALUES ($1, $2) ON CONFLICT DO NOTHING', [
       thingName,
       id,
     ]);
+    entry.thingNames.add(thingName);
+    setOf(this.principalsByThing, thingName).add(id);
   }
 
   /** Like AWS DetachThingPrincipal: detaching what is not attached is not an error. */
   async detachThingPrincipal(thingName: string, certificateId: string): Promise<void> {
-    const { certificateId: id } = await this.describeCertificate(certificateId);
+    const entry = this.mirrored(certificateId);
+    const id = entry.summary.certificateId;
     await this.database.run('DELETE FROM thing_principals WHERE thing_name = $1 AND certificate_id = $2', [
       thingName,
       id,
     ]);
+    entry.thingNames.delete(thingName);
+    const principals = this.principalsByThing.get(thingName);
+    principals?.delete(id);
+    if (principals?.size === 0) this.principalsByThing.delete(thingName);
   }
 
   /** Like AWS AttachPolicy with a certificate as the target: idempotent. Policy documents live elsewhere. */
   async attachPolicy(policyName: string, certificateId: string): Promise<void> {
-    const { certificateId: id } = await this.describeCertificate(certificateId);
+    const entry = this.mirrored(certificateId);
     await this.database.run('INSERT INTO policy_principals VALUES ($1, $2) ON CONFLICT DO NOTHING', [
       policyName,
-      id,
+      entry.summary.certificateId,
     ]);
+    entry.policyNames.add(policyName);
   }
 
   /** Like AWS ListPrincipalThings: the names of the things the certificate is attached to. */
   async listPrincipalThings(certificateId: string): Promise<string[]> {
-    const { certificateId: id } = await this.describeCertificate(certificateId);
-    const rows = await this.database.rows(
-      'SELECT thing_name FROM thing_principals WHERE certificate_id = $1 ORDER BY thing_name',
-      [id],
-    );
-    return rows.map((row) => String(row['thing_name']));
+    return Promise.resolve([...this.mirrored(certificateId).thingNames].sort());
   }
 
   /** Like AWS ListThingPrincipals: the ids of the certificates attached to the thing. */
   async listThingPrincipals(thingName: string): Promise<string[]> {
-    const rows = await this.database.rows(
-      'SELECT certificate_id FROM thing_principals WHERE thing_name = $1 ORDER BY certificate_id',
-      [thingName],
-    );
-    return rows.map((row) => String(row['certificate_id']));
+    return Promise.resolve([...(this.principalsByThing.get(thingName) ?? [])].sort());
   }
 
   /** Like AWS ListAttachedPolicies with the certificate as the target. */
   async listAttachedPolicies(certificateId: string): Promise<string[]> {
-    const { certificateId: id } = await this.describeCertificate(certificateId);
-    const rows = await this.database.rows(
-      'SELECT policy_name FROM policy_principals WHERE certificate_id = $1 ORDER BY policy_name',
-      [id],
-    );
-    return rows.map((row) => String(row['policy_name']));
+    return Promise.resolve([...this.mirrored(certificateId).policyNames].sort());
   }
 
   close(): void {
     this.statusListeners.clear();
+    this.caCertificates.close();
     this.database.close();
   }
 
-  private async find(certificateId: string): Promise<CertificateDescription | undefined> {
+  private mirrored(certificateId: string): MirroredCertificate {
     // Ids are hex; accept the upper-case form a user may paste from another tool.
-    const rows = await this.database.rows('SELECT * FROM certificates WHERE certificate_id = $1', [
-      certificateId.toLowerCase(),
-    ]);
-    const row = rows[0];
-    return row ? { ...toSummary(row), certificatePem: String(row['certificate_pem']) } : undefined;
+    const found = this.mirror.get(certificateId.toLowerCase());
+    if (!found) throw new CertificateNotFoundError(certificateId);
+    return found;
   }
+}
+
+/** The database's registration code (GetRegistrationCode), made once and kept, as AWS keeps one per account. */
+async function registrationCodeOf(database: EmbeddedDatabase): Promise<string> {
+  const [row] = await database.rows('SELECT code FROM registration_code LIMIT 1');
+  if (row) return String(row['code']);
+  const code = randomBytes(32).toString('hex');
+  await database.run('INSERT INTO registration_code VALUES ($1)', [code]);
+  return code;
+}
+
+function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  const existing = map.get(key);
+  if (existing) return existing;
+  const created = new Set<V>();
+  map.set(key, created);
+  return created;
 }
 
 function checkedStatus(status: string): CertificateStatus {
@@ -201,10 +282,12 @@ function checkedStatus(status: string): CertificateStatus {
 }
 
 function toSummary(row: Record<string, unknown>): CertificateSummary {
+  const caCertificateId = row['ca_certificate_id'];
   return {
     certificateId: String(row['certificate_id']),
     status: String(row['status']) as CertificateStatus,
     createdAt: row['created_at'] as Date,
     lastModifiedAt: row['last_modified_at'] as Date,
+    caCertificateId: typeof caCertificateId === 'string' ? caCertificateId : undefined,
   };
 }

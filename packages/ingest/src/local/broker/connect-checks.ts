@@ -1,7 +1,10 @@
 // Admission of a CONNECT: protocol level, client id and iot:Connect, decided before aedes creates a
 // session. Refusals answer with the CONNACK code MQTT 3.1.1 §3.2.2.3 names, except that the AWS profile
-// drops an unauthorized connection without a CONNACK, as AWS does for MQTT 3.1.1 (reference b-6).
+// drops an unauthorized connection without a CONNACK, as AWS does for MQTT 3.1.1 (reference b-6). A client
+// id over AWS's 1 CONNECT a second (core/connect-throttle.ts) is dropped without a CONNACK too: MQTT 3.1.1
+// has no return code for "too many", and AWS documents none.
 import type { AedesOptions, Client, ConnectPacket } from 'aedes';
+import type { ConnectThrottle } from '../../core/connect-throttle.js';
 import type { HookContext } from './hook-context.js';
 import { decide } from './hook-context.js';
 import { BrokerRefusalError } from './refusals.js';
@@ -14,7 +17,12 @@ const connackReturnCode = {
 
 type ConnectHooks = Required<Pick<AedesOptions, 'preConnect' | 'authenticate'>>;
 
-export function connectHooks(context: HookContext, clientsById: () => Record<string, Client>): ConnectHooks {
+export function connectHooks(
+  context: HookContext,
+  clientsById: () => Record<string, Client>,
+  connectThrottle: ConnectThrottle,
+  clock: () => number = () => performance.now(),
+): ConnectHooks {
   const { settings, connections, authorizer, logger } = context;
   return {
     preConnect(client, packet, callback) {
@@ -24,6 +32,23 @@ export function connectHooks(context: HookContext, clientsById: () => Record<str
         return refuseWithConnack(client, refusal.returnCode, refusal.error, callback);
       }
       const clientId = packet.clientId;
+      // An empty client id gets a fresh random one from aedes, so it has no rate to keep.
+      if (clientId !== '' && !connectThrottle.admit(clientId, clock())) {
+        logger.warn('connection refused: over the connect quota for this client id', {
+          clientId,
+          code: 'CONNECT_THROTTLED',
+          limitPerSecond: settings.limits.maxConnectsPerSecondPerClientId,
+          reason:
+            'AWS IoT Core allows 1 CONNECT per second per client id; back off between reconnects ' +
+            '(exponential, with jitter) and give every device its own client id',
+        });
+        const error = new BrokerRefusalError(
+          'CONNECT_THROTTLED',
+          `client id ${clientId} is connecting faster than ${settings.limits.maxConnectsPerSecondPerClientId} a second`,
+          'THROTTLED',
+        );
+        return callback(error, false);
+      }
       const askConnect = authorizer?.connect?.bind(authorizer);
       decide(askConnect && (() => askConnect(connections.contextOf(client, clientId)))).then(
         (decision) => {

@@ -12,6 +12,7 @@ export type RefusalCode =
   | 'PACKET_TOO_LARGE'
   | 'MALFORMED_PACKET'
   | 'NOT_AUTHORIZED'
+  | 'CONNECT_THROTTLED'
   | 'RECORDING_FAILED';
 
 export class BrokerRefusalError extends Error {

@@ -4,7 +4,9 @@ import { Aedes, type Client } from 'aedes';
 import { once, type EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { ConnectThrottle } from '../../core/connect-throttle.js';
 import { connectHooks } from './connect-checks.js';
+import { ConnectionGate } from './connection-gate.js';
 import { ConnectionRegistry } from './connections.js';
 import { authorizeForwardHook } from './delivery-checks.js';
 import { disconnectReasonOfError } from './disconnect-reasons.js';
@@ -24,6 +26,8 @@ export interface LocalBroker {
   readonly aedes: Aedes;
   readonly profile: BrokerProfile;
   readonly host: string;
+  /** Caps open sockets; the plain listener applies it, and other listeners (mTLS) must too, at accept. */
+  readonly connectionGate: ConnectionGate;
   /** The plain TCP listener's port; 0 when `listen` is false. */
   readonly port: number;
   /** `mqtt://host:port` of the plain TCP listener; '' when `listen` is false. */
@@ -45,6 +49,8 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
   const connections = new ConnectionRegistry();
   const context: HookContext = { settings, connections, authorizer: options.authorizer, logger };
   const publishThrottle = new PublishThrottle(settings.limits.maxPublishesPerSecondPerConnection, logger);
+  const connectThrottle = new ConnectThrottle(settings.limits.maxConnectsPerSecondPerClientId, performance.now());
+  const connectionGate = new ConnectionGate(settings.limits, logger);
   const persistence: BrokerPersistence | undefined = options.persistenceDir
     ? await openLevelPersistence(options.persistenceDir)
     : undefined;
@@ -53,7 +59,11 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
     connectTimeout: settings.connectTimeoutMs,
     drainTimeout: settings.drainTimeoutMs,
     persistence: persistence?.aedesPersistence,
-    ...connectHooks(context, () => (aedes as unknown as { clients: Record<string, Client> }).clients),
+    ...connectHooks(
+      context,
+      () => (aedes as unknown as { clients: Record<string, Client> }).clients,
+      connectThrottle,
+    ),
     authorizePublish: authorizePublishHook(context, options.beforeAcknowledge),
     authorizeSubscribe: authorizeSubscribeHook(context),
     authorizeForward: authorizeForwardHook(context),
@@ -100,7 +110,11 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
   };
 
   const server: Server | undefined =
-    options.listen === false ? undefined : createServer((socket) => handleConnection(socket));
+    options.listen === false
+      ? undefined
+      : createServer((socket) => {
+          if (connectionGate.admit(socket, 'mqtt')) handleConnection(socket);
+        });
   try {
     server?.listen(options.port ?? 1883, host);
     if (server) await once(server, 'listening');
@@ -115,6 +129,7 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
   return {
     aedes,
     profile: settings.profile,
+    connectionGate,
     host,
     port,
     url: server ? `mqtt://${host}:${port}` : '',

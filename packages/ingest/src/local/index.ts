@@ -17,5 +17,6 @@ export * from './shadow-topics.js';
 export * from './shadow-http.js';
 export * from './pki/certificate-authority.js';
 export * from './pki/certificate-registry.js';
+export * from './pki/ca-certificate-registry.js';
 export * from './pki/certificate-errors.js';
 export * from './pki/device-principal.js';

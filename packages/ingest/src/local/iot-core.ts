@@ -80,6 +80,8 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
     const ca = await LocalCertificateAuthority.loadOrCreate(join(dataDir, 'pki'));
     const certificates = await CertificateRegistry.open(join(dataDir, 'certificates.duckdb'));
     closers.push(() => certificates.close());
+    // The platform's own CA is a registered CA like any other (ListCACertificates shows it; INACTIVE blocks it).
+    await certificates.caCertificates.ensureRegistered(ca.caCertificatePem);
     const policies = await LocalPolicyStore.open(join(dataDir, 'policies.json'), location);
     const shadowStore = await LocalShadowStore.open(join(dataDir, 'shadows.duckdb'));
     closers.push(() => shadowStore.close());
@@ -126,6 +128,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
       ca,
       certificates,
       logger: logger.child({ component: 'mqtts' }),
+      connectionGate: broker.connectionGate,
       onConnection: (socket, principal) =>
         broker.handleConnection(socket, principal, principal.certificateId),
     });

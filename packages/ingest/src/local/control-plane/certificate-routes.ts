@@ -1,7 +1,8 @@
 // Certificates and policies over the control plane, as the IoT API reference defines them:
 // CreateKeysAndCertificate, DescribeCertificate, ListCertificates, UpdateCertificate, AttachThingPrincipal,
 // DetachThingPrincipal, ListThingPrincipals, CreatePolicy, GetPolicy, AttachPolicy
-// (https://docs.aws.amazon.com/iot/latest/apireference/). `aws iot create-keys-and-certificate` and
+// (https://docs.aws.amazon.com/iot/latest/apireference/), plus the CA certificate operations of
+// ca-certificate-routes.ts. `aws iot create-keys-and-certificate` and
 // `tributary thing create` both go through these.
 import { z } from 'zod';
 import type { AwsLocation } from '../../core/index.js';
@@ -9,6 +10,7 @@ import type { LocalCertificateAuthority } from '../pki/certificate-authority.js'
 import { certificateStatuses, type CertificateRegistry } from '../pki/certificate-registry.js';
 import type { LocalPolicyStore } from '../policy-store.js';
 import { assertThingName, InvalidRequestError } from '../registry/index.js';
+import { caCertificateRoutes } from './ca-certificate-routes.js';
 import { parseBody, queryBoolean, queryString } from './request-input.js';
 import type { ControlPlaneRoute } from './route-table.js';
 
@@ -39,6 +41,7 @@ export function securityRoutes(options: SecurityRoutesOptions): ControlPlaneRout
   };
 
   return [
+    ...caCertificateRoutes({ certificates, location }),
     {
       method: 'POST',
       path: '/keys-and-certificate',
@@ -67,7 +70,7 @@ export function securityRoutes(options: SecurityRoutesOptions): ControlPlaneRout
           certificateDescription: {
             certificateArn: certificateArnOf(certificate.certificateId),
             certificateId: certificate.certificateId,
-            caCertificateId: ca.caCertificateId,
+            caCertificateId: certificate.caCertificateId ?? ca.caCertificateId,
             status: certificate.status,
             certificatePem: certificate.certificatePem,
             ownedBy: location.account,

@@ -81,6 +81,10 @@ interface CaRecord {
 
 export class CaCertificateRegistry {
   private readonly listeners = new Set<CaCertificateListener>();
+  /** The platform's own CA (ensureRegistered): it signs the endpoint's certificate, so it is never deleted. */
+  private platformCaId: string | undefined;
+  /** Ids being inserted, so a concurrent second registration is refused like a completed one. */
+  private readonly registering = new Set<string>();
 
   private constructor(
     private readonly database: EmbeddedDatabase,
@@ -135,40 +139,27 @@ export class CaCertificateRegistry {
           '(GetRegistrationCode) with the CA key, or register with certificateMode SNI_ONLY',
       );
     }
-    const certificateId = certificateIdOfDer(parsed.raw);
-    if (this.records.has(certificateId)) throw new CertificateAlreadyExistsError(certificateId);
-    const now = new Date();
-    const description: CaCertificateDescription = {
-      certificateId,
-      certificatePem: request.caCertificatePem,
+    return this.store(parsed, request.caCertificatePem, {
+      certificateMode,
       status: request.setAsActive ? 'ACTIVE' : 'INACTIVE',
       autoRegistrationStatus: request.allowAutoRegistration ? 'ENABLE' : 'DISABLE',
-      certificateMode,
-      createdAt: now,
-      lastModifiedAt: now,
-      validity: validityOf(parsed),
-    };
-    await this.database.run(
-      'INSERT INTO ca_certificates VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $6::TIMESTAMPTZ)',
-      [
-        certificateId,
-        description.certificatePem,
-        description.status,
-        description.autoRegistrationStatus,
-        certificateMode,
-        now.toISOString(),
-      ],
-    );
-    this.records.set(certificateId, { description, parsed });
-    this.notify({ certificateId, previousStatus: undefined, status: description.status });
-    return description;
+    });
   }
 
-  /** Registers the platform's own CA (ACTIVE) unless it is registered already; its status is left as it is. */
+  /**
+   * Registers the platform's own CA (ACTIVE) unless it is registered already; its status is left as it is.
+   * It can be set INACTIVE (blocking its devices) but not deleted.
+   */
   async ensureRegistered(caCertificatePem: string): Promise<CaCertificateDescription> {
-    const existing = this.records.get(certificateIdOfDer(parseCertificatePem(caCertificatePem).raw));
+    this.platformCaId = certificateIdOfDer(parseCertificatePem(caCertificatePem).raw);
+    const existing = this.records.get(this.platformCaId);
     if (existing) return existing.description;
-    return this.registerCaCertificate({ caCertificatePem, certificateMode: 'DEFAULT', setAsActive: true });
+    // No verification certificate: the platform made this CA and holds its key.
+    return this.store(parseCertificatePem(caCertificatePem), caCertificatePem, {
+      certificateMode: 'DEFAULT',
+      status: 'ACTIVE',
+      autoRegistrationStatus: 'DISABLE',
+    });
   }
 
   /** Like AWS DescribeCACertificate. */
@@ -213,15 +204,27 @@ export class CaCertificateRegistry {
     );
     record.description = next;
     if (next.status !== current.status) {
-      this.notify({ certificateId: current.certificateId, previousStatus: current.status, status: next.status });
+      this.notify({
+        certificateId: current.certificateId,
+        previousStatus: current.status,
+        status: next.status,
+      });
     }
   }
 
-  /** Like AWS DeleteCACertificate: only an INACTIVE CA can be deleted (CertificateStateException otherwise). */
+  /** Like AWS DeleteCACertificate: only an INACTIVE CA can be deleted (CertificateStateException otherwise), never the platform's. */
   async deleteCaCertificate(certificateId: string): Promise<void> {
     const { certificateId: id, status } = this.recordOf(certificateId).description;
     if (status !== 'INACTIVE') {
       throw new CertificateStateError(id, status, 'deleted', 'set the CA certificate INACTIVE first');
+    }
+    if (id === this.platformCaId) {
+      throw new CertificateStateError(
+        id,
+        status,
+        'deleted',
+        "it is the platform's own CA, which signs the endpoint's server certificate; keep it INACTIVE to block its devices",
+      );
     }
     await this.database.run('DELETE FROM ca_certificates WHERE certificate_id = $1', [id]);
     this.records.delete(id);
@@ -267,6 +270,44 @@ export class CaCertificateRegistry {
     this.listeners.clear();
   }
 
+  private async store(
+    parsed: X509Certificate,
+    certificatePem: string,
+    settings: Pick<CaCertificateDescription, 'status' | 'autoRegistrationStatus' | 'certificateMode'>,
+  ): Promise<CaCertificateDescription> {
+    const certificateId = certificateIdOfDer(parsed.raw);
+    if (this.records.has(certificateId) || this.registering.has(certificateId))
+      throw new CertificateAlreadyExistsError(certificateId);
+    const now = new Date();
+    const description: CaCertificateDescription = {
+      certificateId,
+      certificatePem,
+      ...settings,
+      createdAt: now,
+      lastModifiedAt: now,
+      validity: validityOf(parsed),
+    };
+    this.registering.add(certificateId);
+    try {
+      await this.database.run(
+        'INSERT INTO ca_certificates VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $6::TIMESTAMPTZ)',
+        [
+          certificateId,
+          certificatePem,
+          description.status,
+          description.autoRegistrationStatus,
+          description.certificateMode,
+          now.toISOString(),
+        ],
+      );
+    } finally {
+      this.registering.delete(certificateId);
+    }
+    this.records.set(certificateId, { description, parsed });
+    this.notify({ certificateId, previousStatus: undefined, status: description.status });
+    return description;
+  }
+
   private recordOf(certificateId: string): CaRecord {
     const record = this.records.get(certificateId.toLowerCase());
     if (!record) throw new CaCertificateNotFoundError(certificateId);
@@ -276,7 +317,9 @@ export class CaCertificateRegistry {
   private checkVerificationCertificate(ca: X509Certificate, verificationPem: string): void {
     const verification = parseCertificatePem(verificationPem);
     if (!signedBy(verification, ca)) {
-      throw new VerificationCertificateError('the verificationCertificate was not signed by the CA certificate');
+      throw new VerificationCertificateError(
+        'the verificationCertificate was not signed by the CA certificate',
+      );
     }
     const commonName = /(?:^|\n)CN=(.*)/.exec(verification.subject)?.[1];
     if (commonName !== this.registrationCode) {

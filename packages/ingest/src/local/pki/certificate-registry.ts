@@ -85,6 +85,8 @@ const schema = [
 
 export class CertificateRegistry {
   private readonly statusListeners = new Set<CertificateStatusListener>();
+  /** Ids being inserted, so a concurrent second registration is refused like a completed one. */
+  private readonly registering = new Set<string>();
 
   private constructor(
     private readonly database: EmbeddedDatabase,
@@ -127,14 +129,20 @@ export class CertificateRegistry {
   async registerCertificate(request: RegisterCertificateRequest): Promise<CertificateDescription> {
     const status = checkedStatus(request.status ?? 'INACTIVE');
     const certificateId = certificateIdOf(request.certificatePem);
-    if (this.mirror.has(certificateId)) throw new CertificateAlreadyExistsError(certificateId);
+    if (this.mirror.has(certificateId) || this.registering.has(certificateId))
+      throw new CertificateAlreadyExistsError(certificateId);
     const caCertificateId = this.caCertificates.issuerOf(request.certificatePem, request.caCertificatePem);
     const now = new Date();
-    await this.database.run(
-      `INSERT INTO certificates (certificate_id, certificate_pem, status, created_at, last_modified_at, ca_certificate_id)
-       VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $4::TIMESTAMPTZ, $5)`,
-      [certificateId, request.certificatePem, status, now.toISOString(), caCertificateId ?? null],
-    );
+    this.registering.add(certificateId);
+    try {
+      await this.database.run(
+        `INSERT INTO certificates (certificate_id, certificate_pem, status, created_at, last_modified_at, ca_certificate_id)
+         VALUES ($1, $2, $3, $4::TIMESTAMPTZ, $4::TIMESTAMPTZ, $5)`,
+        [certificateId, request.certificatePem, status, now.toISOString(), caCertificateId ?? null],
+      );
+    } finally {
+      this.registering.delete(certificateId);
+    }
     const summary = { certificateId, status, createdAt: now, lastModifiedAt: now, caCertificateId };
     this.mirror.set(certificateId, { summary, thingNames: new Set(), policyNames: new Set() });
     return { ...summary, certificatePem: request.certificatePem };

@@ -2,7 +2,9 @@
 // mosquitto_pub publish over a real socket; readings come back through SQL with their enrichment,
 // and a malformed message is in quarantine with its reason and original bytes.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { IoTClient, RegisterCertificateCommand } from '@aws-sdk/client-iot';
+import { LocalCertificateAuthority } from '@tributary/ingest/local';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -219,6 +221,32 @@ describe('the local platform, end to end', () => {
       'json',
     ]);
     expect(JSON.parse(json.stdout)).toEqual([{ thing_name: 'e2e-mqttjs' }]);
+  });
+
+  it("audits the devices' certificates with Device Defender's expiring check (`tributary audit certificates`)", async () => {
+    // A certificate of the platform's own CA that expires in 10 days, registered ACTIVE through the IoT API.
+    const ca = await LocalCertificateAuthority.loadOrCreate(join(dataDir, 'iot', 'pki'));
+    const shortLived = await ca.issueDeviceCertificate({ commonName: 'short-lived', validityDays: 10 });
+    const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
+      iotApiUrl: string;
+    };
+    const iot = new IoTClient({
+      endpoint: endpoints.iotApiUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const { certificateId } = await iot.send(
+      new RegisterCertificateCommand({ certificatePem: shortLived.certificatePem, status: 'ACTIVE' }),
+    );
+    const audit = await runCli(['audit', 'certificates', '--data-dir', dataDir]).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(audit.code, JSON.stringify(audit)).toBe(1);
+    expect(audit.stdout).toContain(`DEVICE_CERTIFICATE_EXPIRING_CHECK  ${certificateId}`);
+    expect(audit.stdout).toMatch(/in (9|10) days/);
+    // The simulated devices' certificates (a year or more) are not flagged: one finding in all.
+    expect(audit.stdout).toMatch(/certificates audited: 1 finding\(s\)/);
   });
 
   it('refuses SQL that writes, with a clear error', async () => {

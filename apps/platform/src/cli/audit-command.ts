@@ -1,8 +1,13 @@
 // `tributary audit [--templates DIR]`: Device Defender-style checks over the synthesized templates
-// (`nx run-many -t synth` writes them to packages/*/cdk.out). Exit 1 on any finding, so CI can gate on it.
+// (`nx run-many -t synth` writes them to packages/*/cdk.out). `tributary audit certificates`: Device
+// Defender's certificate checks over the running platform's device certificates, through its IoT API.
+// Exit 1 on any finding, so CI can gate on it.
+import { DescribeCertificateCommand, paginateListCertificates } from '@aws-sdk/client-iot';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { auditTemplate } from '@tributary/cross-cutting';
+import { auditDeviceCertificates, auditTemplate, type AuditedCertificate } from '@tributary/cross-cutting';
+import { endpointsFileOf, parseConfig } from '../config.js';
+import { localIotClient, runningPlatformEndpoints } from './local-iot-api.js';
 
 async function templateFilesIn(directory: string): Promise<string[]> {
   const files = await readdir(directory).catch(() => []);
@@ -36,4 +41,29 @@ export async function runAuditCommand(options: { templates?: string }): Promise<
   for (const f of findings) process.stdout.write(`${f.check}  ${f.template} ${f.resource}: ${f.message}\n`);
   process.stdout.write(`${findings.length} finding(s) in ${files.length} templates.\n`);
   return 1;
+}
+
+export async function runCertificateAuditCommand(options: { dataDir?: string; now?: Date }): Promise<number> {
+  const config = parseConfig(options.dataDir ? { dataDir: options.dataDir } : {});
+  const endpoints = await runningPlatformEndpoints(endpointsFileOf(config));
+  if (!endpoints) {
+    process.stderr.write(
+      `No platform is running on ${config.dataDir}: start it with \`tributary start\` (its IoT API holds the certificates).\n`,
+    );
+    return 2;
+  }
+  const client = localIotClient(endpoints);
+  const certificates: AuditedCertificate[] = [];
+  for await (const page of paginateListCertificates({ client }, {})) {
+    for (const { certificateId } of page.certificates ?? []) {
+      const { certificateDescription } = await client.send(new DescribeCertificateCommand({ certificateId }));
+      const notAfter = certificateDescription?.validity?.notAfter;
+      if (!certificateId || !notAfter) continue;
+      certificates.push({ certificateId, status: certificateDescription?.status ?? 'UNKNOWN', notAfter });
+    }
+  }
+  const findings = auditDeviceCertificates(certificates, options.now ?? new Date());
+  for (const f of findings) process.stdout.write(`${f.check}  ${f.certificateId}: ${f.message}\n`);
+  process.stdout.write(`${certificates.length} certificates audited: ${findings.length} finding(s).\n`);
+  return findings.length === 0 ? 0 : 1;
 }

@@ -4,3 +4,4 @@ export * from './cost-projection.js';
 export * from './template-audit.js';
 export * from './metering.js';
 export * from './cost-meter.js';
+export * from './certificate-audit.js';

@@ -4,9 +4,11 @@
 // (https://docs.aws.amazon.com/iot/latest/apireference/), plus the CA certificate operations of
 // ca-certificate-routes.ts. `aws iot create-keys-and-certificate` and
 // `tributary thing create` both go through these.
+import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import type { AwsLocation } from '../../core/index.js';
 import type { LocalCertificateAuthority } from '../pki/certificate-authority.js';
+import { validityOf } from '../pki/ca-certificate-registry.js';
 import { certificateStatuses, type CertificateRegistry } from '../pki/certificate-registry.js';
 import type { LocalPolicyStore } from '../policy-store.js';
 import { assertThingName, InvalidRequestError } from '../registry/index.js';
@@ -76,6 +78,7 @@ export function securityRoutes(options: SecurityRoutesOptions): ControlPlaneRout
             ownedBy: location.account,
             creationDate: certificate.createdAt,
             lastModifiedDate: certificate.lastModifiedAt,
+            validity: validityOf(new X509Certificate(certificate.certificatePem)),
             certificateMode: 'DEFAULT',
           },
         };

@@ -338,6 +338,7 @@ function signedBy(certificate: X509Certificate, ca: X509Certificate): boolean {
   return certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
 }
 
-function validityOf(certificate: X509Certificate): { notBefore: Date; notAfter: Date } {
+/** A certificate's validity period as the IoT API reports it (DescribeCertificate, DescribeCACertificate). */
+export function validityOf(certificate: X509Certificate): { notBefore: Date; notAfter: Date } {
   return { notBefore: new Date(certificate.validFrom), notAfter: new Date(certificate.validTo) };
 }

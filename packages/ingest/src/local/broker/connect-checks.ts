@@ -1,10 +1,10 @@
 // Admission of a CONNECT: protocol level, client id and iot:Connect, decided before aedes creates a
 // session. Refusals answer with the CONNACK code MQTT 3.1.1 §3.2.2.3 names, except that the AWS profile
-// drops an unauthorized connection without a CONNACK, as AWS does for MQTT 3.1.1 (reference b-6). A client
-// id over AWS's 1 CONNECT a second (core/connect-throttle.ts) is dropped without a CONNACK too: MQTT 3.1.1
-// has no return code for "too many", and AWS documents none.
+// drops an unauthorized connection without a CONNACK, as AWS does for MQTT 3.1.1 (reference b-6). A CONNECT
+// over AWS's 1 a second per client id or 500 a second per account (core/connect-quota.ts) is dropped without
+// a CONNACK too: MQTT 3.1.1 has no return code for "too many", and AWS documents none.
 import type { AedesOptions, Client, ConnectPacket } from 'aedes';
-import type { ConnectThrottle } from '../../core/connect-throttle.js';
+import type { ConnectQuotaGuard } from './connect-quota-guard.js';
 import type { HookContext } from './hook-context.js';
 import { decide } from './hook-context.js';
 import { BrokerRefusalError } from './refusals.js';
@@ -20,8 +20,7 @@ type ConnectHooks = Required<Pick<AedesOptions, 'preConnect' | 'authenticate'>>;
 export function connectHooks(
   context: HookContext,
   clientsById: () => Record<string, Client>,
-  connectThrottle: ConnectThrottle,
-  clock: () => number = () => performance.now(),
+  connectQuota: ConnectQuotaGuard,
 ): ConnectHooks {
   const { settings, connections, authorizer, logger } = context;
   return {
@@ -32,23 +31,8 @@ export function connectHooks(
         return refuseWithConnack(client, refusal.returnCode, refusal.error, callback);
       }
       const clientId = packet.clientId;
-      // An empty client id gets a fresh random one from aedes, so it has no rate to keep.
-      if (clientId !== '' && !connectThrottle.admit(clientId, clock())) {
-        logger.warn('connection refused: over the connect quota for this client id', {
-          clientId,
-          code: 'CONNECT_THROTTLED',
-          limitPerSecond: settings.limits.maxConnectsPerSecondPerClientId,
-          reason:
-            'AWS IoT Core allows 1 CONNECT per second per client id; back off between reconnects ' +
-            '(exponential, with jitter) and give every device its own client id',
-        });
-        const error = new BrokerRefusalError(
-          'CONNECT_THROTTLED',
-          `client id ${clientId} is connecting faster than ${settings.limits.maxConnectsPerSecondPerClientId} a second`,
-          'THROTTLED',
-        );
-        return callback(error, false);
-      }
+      const throttled = connectQuota.refusalOf(clientId);
+      if (throttled) return callback(throttled, false);
       const askConnect = authorizer?.connect?.bind(authorizer);
       decide(askConnect && (() => askConnect(connections.contextOf(client, clientId)))).then(
         (decision) => {

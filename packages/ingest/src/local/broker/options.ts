@@ -46,6 +46,12 @@ export interface BrokerLimits {
    */
   readonly maxConnectsPerSecondPerClientId: number;
   /**
+   * CONNECT requests the broker takes per second from all clients together (AWS: 500 per account,
+   * adjustable), with a burst of 20 seconds' worth so a 10,000-device local fleet connects at once
+   * (core/connect-quota.ts). Over it the CONNECT is refused without a CONNACK, as over the per-client-id quota.
+   */
+  readonly maxConnectsPerSecondPerAccount: number;
+  /**
    * Open sockets the broker accepts across its listeners; beyond it a new socket is destroyed at accept,
    * before any TLS or MQTT work (faults.md #25). Not an AWS quota (AWS: 500,000 per account, adjustable).
    */
@@ -74,6 +80,7 @@ export const awsBrokerLimits: BrokerLimits = {
   maxPublishesPerSecondPerConnection: 100,
   maxRetainedMessages: 500_000,
   maxConnectsPerSecondPerClientId: 1,
+  maxConnectsPerSecondPerAccount: 500,
   ...connectionCaps,
 };
 
@@ -92,6 +99,7 @@ export const mqttSpecBrokerLimits: BrokerLimits = {
   maxPublishesPerSecondPerConnection: Number.POSITIVE_INFINITY,
   maxRetainedMessages: Number.POSITIVE_INFINITY,
   maxConnectsPerSecondPerClientId: Number.POSITIVE_INFINITY,
+  maxConnectsPerSecondPerAccount: Number.POSITIVE_INFINITY,
   ...connectionCaps,
 };
 
@@ -155,6 +163,7 @@ const settingsSchema = z.object({
     maxPublishesPerSecondPerConnection: limitSchema,
     maxRetainedMessages: limitSchema,
     maxConnectsPerSecondPerClientId: limitSchema,
+    maxConnectsPerSecondPerAccount: limitSchema,
     maxConnections: limitSchema,
     maxConnectionsPerAddress: limitSchema,
   }),

@@ -4,8 +4,8 @@ import { Aedes, type Client } from 'aedes';
 import { once, type EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ConnectThrottle } from '../../core/connect-throttle.js';
 import { connectHooks } from './connect-checks.js';
+import { ConnectQuotaGuard } from './connect-quota-guard.js';
 import { ConnectionGate } from './connection-gate.js';
 import { ConnectionRegistry } from './connections.js';
 import { authorizeForwardHook } from './delivery-checks.js';
@@ -49,7 +49,7 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
   const connections = new ConnectionRegistry();
   const context: HookContext = { settings, connections, authorizer: options.authorizer, logger };
   const publishThrottle = new PublishThrottle(settings.limits.maxPublishesPerSecondPerConnection, logger);
-  const connectThrottle = new ConnectThrottle(settings.limits.maxConnectsPerSecondPerClientId, performance.now());
+  const connectQuota = new ConnectQuotaGuard(settings.limits, logger);
   const connectionGate = new ConnectionGate(settings.limits, logger);
   const persistence: BrokerPersistence | undefined = options.persistenceDir
     ? await openLevelPersistence(options.persistenceDir)
@@ -62,7 +62,7 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
     ...connectHooks(
       context,
       () => (aedes as unknown as { clients: Record<string, Client> }).clients,
-      connectThrottle,
+      connectQuota,
     ),
     authorizePublish: authorizePublishHook(context, options.beforeAcknowledge),
     authorizeSubscribe: authorizeSubscribeHook(context),

@@ -2,6 +2,7 @@
 // beside what the strict `mqtt-3.1.1` profile does instead. Sources: mqtt.html#mqtt-differences,
 // iot-core.html#message-broker-limits, reserved-topics.html (reference b-6; faults.md #8, #10, #11, #15, #30).
 import { describe, expect, it } from 'vitest';
+import type { LifecycleEvent } from '../../src/core/lifecycle-events.js';
 import { InvalidBrokerOptionsError } from '../../src/local/broker.js';
 import {
   closedByBroker,
@@ -106,16 +107,25 @@ describe('topic names (iot-core.html#message-broker-limits, reserved-topics.html
 
   it('disconnects a PUBLISH with an empty topic name or a U+0000 in it, unanswered and undelivered (MQTT-4.7.3-1/-2)', async () => {
     for (const profile of ['aws', 'mqtt-3.1.1'] as const) {
-      const broker = await testBroker({ profile });
+      const events: LifecycleEvent[] = [];
+      const broker = await testBroker({ profile, onLifecycleEvent: (event) => events.push(event) });
       const subscriber = await mqttClient(broker, { clientId: 'dashboard' });
       await subscriber.subscribeAsync('a/#', { qos: 1 });
       const delivered = nextMessage(subscriber, 300);
-      for (const topic of ['', 'a/\u0000/b']) {
+      for (const [n, topic] of ['', 'a/\u0000/b'].entries()) {
+        const clientId = `pump-${n}`;
         const device = await RawMqttConnection.open(broker);
-        await device.connect({ clientId: 'pump-7' });
+        await device.connect({ clientId });
         device.send(publishPacket(topic, 'x', 1, 5));
-        expect(await device.closedWithin(1_000), `${profile} ${JSON.stringify(topic)}`).toBe(true);
+        const label = `${profile} ${JSON.stringify(topic)}`;
+        expect(await device.closedWithin(1_000), label).toBe(true);
         expect(device.received.length, 'no PUBACK after the CONNACK').toBe(4);
+        // A protocol error is the client's: AWS reports it as CLIENT_ERROR (life-cycle-events.html).
+        await expect
+          .poll(() => events.find((e) => e.eventType === 'disconnected' && e.clientId === clientId), {
+            timeout: 1_000,
+          })
+          .toMatchObject({ disconnectReason: 'CLIENT_ERROR' });
       }
       expect(await delivered, profile).toBeUndefined();
     }

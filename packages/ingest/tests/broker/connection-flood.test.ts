@@ -174,5 +174,4 @@ describe('connection caps (faults.md #25)', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
-
 });

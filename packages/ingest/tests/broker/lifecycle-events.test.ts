@@ -251,6 +251,23 @@ describe('Will messages (faults.md #26; mqtt.html, retained-message-policy-examp
     ).toBe('none');
   });
 
+  it('publishes no Will whose topic is not a valid topic name: empty, U+0000, wildcards (MQTT-3.1.2-9, MQTT-4.7.3)', async () => {
+    const broker = await testBroker();
+    const watcher = await mqttClient(broker, { clientId: 'watcher' });
+    await watcher.subscribeAsync('#', { qos: 1 });
+    const delivered: string[] = [];
+    watcher.on('message', (topic) => delivered.push(topic));
+    for (const [n, topic] of ['', 'status/\u0000', 'status/+', 'status/#'].entries()) {
+      const device = await RawMqttConnection.open(broker);
+      device.send(connectWithWillPacket(`pump-${n}`, 60, { ...will, topic }));
+      // Refused at CONNECT or accepted: either way the Will must never be published.
+      await device.bytesWithin(4, 1_000).catch(() => undefined);
+      device.socket.destroy();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(delivered.filter((topic) => !topic.startsWith('$aws/'))).toEqual([]);
+  });
+
   it('publishes no Will the client may not publish (iot:Publish, asked when the connection ends) and reports CONNECTION_LOST', async () => {
     const events: LifecycleEvent[] = [];
     const broker = await testBroker({

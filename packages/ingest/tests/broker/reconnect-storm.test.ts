@@ -43,7 +43,9 @@ describe('CONNECT quota per client id (faults.md #10)', () => {
     expect(await connectOutcome(broker, 'pump-7')).toBe('connected');
     expect(await connectOutcome(broker, 'pump-7')).toBe('connected');
     expect(await connectOutcome(broker, 'pump-7')).toBe('refused');
-    expect(warnings).toContainEqual(expect.objectContaining({ code: 'CONNECT_THROTTLED', clientId: 'pump-7' }));
+    expect(warnings).toContainEqual(
+      expect.objectContaining({ code: 'CONNECT_THROTTLED', clientId: 'pump-7' }),
+    );
     expect(await connectOutcome(broker, 'pump-8')).toBe('connected');
     await pause(1_100);
     expect(await connectOutcome(broker, 'pump-7')).toBe('connected');
@@ -62,7 +64,9 @@ describe('CONNECT quota per client id (faults.md #10)', () => {
   });
 
   it('aws: the limit is a broker option, for tests that reconnect one id quickly', async () => {
-    const broker = await testBroker({ limits: { maxConnectsPerSecondPerClientId: Number.POSITIVE_INFINITY } });
+    const broker = await testBroker({
+      limits: { maxConnectsPerSecondPerClientId: Number.POSITIVE_INFINITY },
+    });
     for (let i = 0; i < 4; i++) expect(await connectOutcome(broker, 'pump-7')).toBe('connected');
   });
 

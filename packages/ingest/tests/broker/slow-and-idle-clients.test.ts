@@ -1,12 +1,16 @@
 // Clients that hold resources without doing their part: sockets that never send CONNECT are closed after
 // connectTimeoutMs (faults.md #25), and a subscriber that stops reading is disconnected after
-// drainTimeoutMs while the others keep receiving (faults.md #24).
+// drainTimeoutMs while the others keep receiving and publishers keep getting their PUBACKs (faults.md #24).
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client } from 'aedes';
 import { describe, expect, it } from 'vitest';
 import type { LifecycleEvent } from '../../src/core/lifecycle-events.js';
 import type { LocalBroker } from '../../src/local/broker.js';
 import {
+  closeBroker,
   mqttClient,
   nextMessage,
   RawMqttConnection,
@@ -95,6 +99,37 @@ describe('idle and slow clients', () => {
     expect(maxBufferedForStalled).toBeGreaterThan(0);
     expect(maxBufferedForStalled).toBeLessThanOrEqual(100 * (payload.length + 16));
     expect(brokerSocketOf(broker, 'stalled')).toBeUndefined();
+  });
+
+  it('keeps acknowledging QoS 1 publishes at once on a durable broker while a subscriber is stalled', async () => {
+    const persistenceDir = await mkdtemp(join(tmpdir(), 'stalled-durable-'));
+    const broker = await testBroker({
+      persistenceDir,
+      drainTimeoutMs: 5_000,
+      limits: { maxPublishesPerSecondPerConnection: Infinity },
+    });
+    try {
+      const stalled = await RawMqttConnection.open(broker);
+      await stalled.connect({ clientId: 'stalled' });
+      stalled.send(subscribePacket([{ topic: 'dt/#', qos: 0 }]));
+      await stalled.bytesWithin(9, 1_000);
+      stalled.socket.pause();
+      const publisher = await mqttClient(broker, { clientId: 'pump-7' });
+      // 5 MiB: far more than the stalled socket's buffers take, so its writes wait for a drain.
+      const payload = 'x'.repeat(64 * 1024);
+      let slowestPuback = 0;
+      for (let i = 0; i < 80; i++) {
+        const sentAt = Date.now();
+        await publisher.publishAsync('dt/pump-7', payload, { qos: 1 });
+        slowestPuback = Math.max(slowestPuback, Date.now() - sentAt);
+      }
+      // The PUBACK means "stored", not "delivered to every subscriber": a stalled one must not hold the
+      // publisher for drainTimeoutMs (a device would time out and publish again).
+      expect(slowestPuback).toBeLessThan(2_000);
+    } finally {
+      await closeBroker(broker);
+      await rm(persistenceDir, { recursive: true, force: true });
+    }
   });
 });
 

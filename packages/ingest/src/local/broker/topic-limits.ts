@@ -7,12 +7,8 @@ import type { BrokerSettings } from './options.js';
 const basicIngestPrefix = /^\$aws\/rules\/[^/]+\//;
 
 export function publishTopicRefusal(topic: string, settings: BrokerSettings): BrokerRefusalError | undefined {
-  if (topic.includes('\u0000')) {
-    return new BrokerRefusalError(
-      'INVALID_TOPIC',
-      `Topic contains U+0000, which MQTT forbids (MQTT-4.7.3-2)`,
-    );
-  }
+  const invalid = topicNameRefusal(topic);
+  if (invalid) return invalid;
   if (settings.profile === 'mqtt-3.1.1') {
     // aedes's own rule for the spec profile: `$SYS` belongs to the broker (MQTT 4.7.2).
     return topic.startsWith('$SYS')
@@ -29,6 +25,30 @@ export function publishTopicRefusal(topic: string, settings: BrokerSettings): Br
     topic.startsWith('$aws/rules/') ? topic.replace(basicIngestPrefix, '') : topic,
     settings,
   );
+}
+
+/**
+ * What makes a string no topic name at all (MQTT 4.7.3, 3.3.2). aedes refuses these in a client's
+ * PUBLISH but not in a Will, which it takes from CONNECT unchecked and publishes when the connection
+ * ends: this check also runs on the Will (authorizePublish), so it is never published to `''` or `a/#`.
+ */
+function topicNameRefusal(topic: string): BrokerRefusalError | undefined {
+  if (topic.length === 0) {
+    return new BrokerRefusalError('INVALID_TOPIC', 'Topic name is empty, which MQTT forbids (MQTT-4.7.3-1)');
+  }
+  if (topic.includes('\u0000')) {
+    return new BrokerRefusalError(
+      'INVALID_TOPIC',
+      'Topic contains U+0000, which MQTT forbids (MQTT-4.7.3-2)',
+    );
+  }
+  if (topic.includes('+') || topic.includes('#')) {
+    return new BrokerRefusalError(
+      'INVALID_TOPIC',
+      `Topic name "${topic.slice(0, 64)}" contains a wildcard (+ or #), which only filters may (MQTT-3.3.2-2)`,
+    );
+  }
+  return undefined;
 }
 
 export function subscribeFilterRefusal(

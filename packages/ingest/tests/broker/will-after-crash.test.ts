@@ -1,0 +1,82 @@
+// The Will of a device whose broker was killed with SIGKILL (faults.md #21, #26): the connection ended
+// without DISCONNECT, so the Will is owed (MQTT-3.1.2-8). aedes stores every Will in the broker's
+// LevelDB at CONNECT; a broker restarted on that directory publishes the Wills of a broker id it has not
+// heard from for 3 heartbeats, on its will sweep every 4 heartbeats (aedes.js _clearWills; heartbeat
+// 60 s by default, so about 4 minutes after the restart). The sweep's interval is faked here.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AedesPublishPacket } from 'aedes';
+import mqtt from 'mqtt';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { testBroker } from './broker-test-kit.js';
+
+const child = fileURLToPath(new URL('./broker-until-killed.ts', import.meta.url));
+const aedesHeartbeatMs = 60_000;
+let persistenceDir: string;
+const children: ChildProcess[] = [];
+
+beforeEach(async () => {
+  persistenceDir = await mkdtemp(join(tmpdir(), 'will-after-crash-'));
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const broker of children.splice(0)) broker.kill('SIGKILL');
+  await rm(persistenceDir, { recursive: true, force: true });
+});
+
+/** A broker in a child process on `persistenceDir`; resolves with its port. */
+async function spawnBroker(): Promise<{ port: number; kill(): Promise<void> }> {
+  const broker = spawn(
+    process.execPath,
+    ['--conditions=@tributary/source', '--import', 'tsx', child, persistenceDir],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(broker);
+  const exited = new Promise<void>((resolve) => broker.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    broker.stdout?.once('data', (chunk: Buffer) => resolve(Number.parseInt(chunk.toString(), 10)));
+    void exited.then(() => reject(new Error('the broker exited before listening')));
+  });
+  return { port, kill: () => (broker.kill('SIGKILL'), exited) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a Will owed when the broker was killed', () => {
+  it('is published, with its QoS, by the broker restarted on the same directory, at its will sweep', async () => {
+    const killed = await spawnBroker();
+    const device = mqtt.connect(`mqtt://127.0.0.1:${killed.port}`, {
+      clientId: 'pump-7',
+      reconnectPeriod: 0,
+      will: { topic: 'status/pump-7', payload: Buffer.from('offline'), qos: 1, retain: false },
+    });
+    device.on('error', () => undefined);
+    await new Promise<void>((resolve) => device.once('connect', () => resolve()));
+    await sleep(200); // aedes stores the Will after the CONNACK (handlers/connect.js storeWill)
+    await killed.kill();
+    device.end(true);
+
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const restarted = await testBroker({ persistenceDir });
+    const wills: { payload: string; qos: number }[] = [];
+    await new Promise<void>((resolve) =>
+      restarted.aedes.subscribe(
+        'status/#',
+        (packet: AedesPublishPacket, done: () => void) => {
+          wills.push({ payload: packet.payload.toString(), qos: packet.qos });
+          done();
+        },
+        resolve,
+      ),
+    );
+    await sleep(300);
+    expect(wills, 'not before the sweep').toEqual([]);
+
+    vi.advanceTimersByTime(4 * aedesHeartbeatMs);
+    for (let waited = 0; wills.length === 0 && waited < 3_000; waited += 50) await sleep(50);
+    expect(wills).toEqual([{ payload: 'offline', qos: 1 }]);
+  });
+});

@@ -79,4 +79,41 @@ describe('a Will owed when the broker was killed', () => {
     for (let waited = 0; wills.length === 0 && waited < 3_000; waited += 50) await sleep(50);
     expect(wills).toEqual([{ payload: 'offline', qos: 1 }]);
   });
+
+  it('is not published under an authorizer: the certificate it was left with is unknown', async () => {
+    const killed = await spawnBroker();
+    const device = mqtt.connect(`mqtt://127.0.0.1:${killed.port}`, {
+      clientId: 'pump-9',
+      reconnectPeriod: 0,
+      will: { topic: 'status/pump-9', payload: Buffer.from('offline'), qos: 1, retain: false },
+    });
+    device.on('error', () => undefined);
+    await new Promise<void>((resolve) => device.once('connect', () => resolve()));
+    await sleep(200);
+    await killed.kill();
+    device.end(true);
+
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const asked: string[] = [];
+    const restarted = await testBroker({
+      persistenceDir,
+      // Allows everything it is asked: the refusal must come before any policy is consulted.
+      authorizer: { publish: (context) => (asked.push(context.clientId), { allowed: true, reason: 'test' }) },
+    });
+    const wills: string[] = [];
+    await new Promise<void>((resolve) =>
+      restarted.aedes.subscribe(
+        'status/#',
+        (packet: AedesPublishPacket, done: () => void) => {
+          wills.push(packet.payload.toString());
+          done();
+        },
+        resolve,
+      ),
+    );
+    vi.advanceTimersByTime(4 * aedesHeartbeatMs);
+    await sleep(1_000);
+    expect(wills).toEqual([]);
+    expect(asked).toEqual([]);
+  });
 });

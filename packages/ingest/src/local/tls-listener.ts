@@ -107,6 +107,7 @@ export async function startTlsListener(options: TlsListenerOptions): Promise<Tls
     // Tracked before the checks, so a status change that lands meanwhile still cuts it.
     track(admittedByCertificate, certificateId, socket);
     track(admittedByCa, caCertificateId, socket);
+    warnIfShared(certificateId);
     const refuse = (reason: string): void => {
       logger.warn('device connection refused', {
         certificateId,
@@ -151,6 +152,23 @@ export async function startTlsListener(options: TlsListenerOptions): Promise<Tls
       logger.error('connection handler failed; dropping the connection', { certificateId, error });
       socket.destroy();
     }
+  }
+
+  /**
+   * Device Defender's DEVICE_CERTIFICATE_SHARED_CHECK (device-defender-audit-checks.html, faults.md #10):
+   * one certificate on concurrent connections usually means a key copied onto several devices. Said when a
+   * certificate reaches a second open connection (a reconnect that races its stale socket says it too).
+   */
+  function warnIfShared(certificateId: string): void {
+    const open = admittedByCertificate.get(certificateId)?.size ?? 0;
+    if (open !== 2) return;
+    logger.warn('device certificate shared', {
+      code: 'DEVICE_CERTIFICATE_SHARED',
+      certificateId,
+      reason:
+        'two connections are open with this certificate at once; give each device its own certificate ' +
+        '(Device Defender audit: DEVICE_CERTIFICATE_SHARED_CHECK)',
+    });
   }
 
   function track(bySocketOwner: Map<string, Set<TLSSocket>>, ownerId: string, socket: TLSSocket): void {

@@ -240,6 +240,16 @@ describe('mutual-TLS device endpoint (x509-client-certs.html)', () => {
     });
   }
 
+  it('warns DEVICE_CERTIFICATE_SHARED when one certificate is on two open connections (faults.md #10)', async () => {
+    const device = await activeDevice('copied-key');
+    await connected(device, 'copy-1');
+    expect(logger.entries.some((e) => e.fields['code'] === 'DEVICE_CERTIFICATE_SHARED')).toBe(false);
+    await connected(device, 'copy-2');
+    const entry = await logger.waitFor((e) => e.fields['code'] === 'DEVICE_CERTIFICATE_SHARED');
+    expect(entry.level).toBe('warn');
+    expect(entry.fields['certificateId']).toBe(device.certificateId);
+  });
+
   it('never lets a REVOKED certificate back in: it cannot be set ACTIVE again (UpdateCertificate)', async () => {
     const device = await activeDevice('pump-5');
     await certificates.updateCertificate(device.certificateId, 'REVOKED');

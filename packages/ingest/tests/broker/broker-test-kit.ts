@@ -1,6 +1,6 @@
 // Test helpers for the broker: brokers that are closed after each test, mqtt.js clients that are ended,
 // and a raw MQTT socket that sends hand-made packets and reads the broker's answers byte by byte.
-import { silentLogger } from '@tributary/contracts';
+import { silentLogger, type Logger } from '@tributary/contracts';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
@@ -201,4 +201,25 @@ export function packetsIn(bytes: Buffer): { type: number; flags: number; body: B
 export function publishPacketId(body: Buffer): number {
   const topicLength = body.readUInt16BE(0);
   return body.readUInt16BE(2 + topicLength);
+}
+
+/** One connect attempt by a real client that does not retry: did the broker let it in? */
+export function connectOutcome(broker: LocalBroker, clientId: string): Promise<'connected' | 'refused'> {
+  const client = mqtt.connect(broker.url, { clientId, reconnectPeriod: 0, connectTimeout: 2_000 });
+  clients.push(client);
+  client.on('error', () => undefined);
+  return new Promise((resolve) => {
+    client.once('connect', () => resolve('connected'));
+    client.once('close', () => resolve('refused'));
+  });
+}
+
+/** A logger that keeps the fields of every warning, for tests that assert what the broker warned about. */
+export function recordingWarnings(): { logger: Logger; warnings: Record<string, unknown>[] } {
+  const warnings: Record<string, unknown>[] = [];
+  const logger = {
+    ...silentLogger,
+    warn: (_: string, fields?: Record<string, unknown>) => void warnings.push(fields ?? {}),
+  } as Logger;
+  return { logger, warnings };
 }

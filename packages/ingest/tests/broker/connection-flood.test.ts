@@ -1,7 +1,6 @@
 // faults.md #25, connection flood: caps on open sockets, per remote address and in all, shared by the plain
 // and mutual-TLS listeners. A socket over a cap is destroyed at accept, before TLS or MQTT work (it gets no
 // byte and is not left to the connect timeout), and a real device connects again once one closes.
-import type { Logger } from '@tributary/contracts';
 import { silentLogger } from '@tributary/contracts';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,7 +13,13 @@ import { LocalRegistry, startLocalIotCore } from '../../src/local/index.js';
 import { LocalCertificateAuthority } from '../../src/local/pki/certificate-authority.js';
 import { CertificateRegistry } from '../../src/local/pki/certificate-registry.js';
 import { startTlsListener } from '../../src/local/tls-listener.js';
-import { connectPacket, mqttClient, RawMqttConnection, testBroker } from './broker-test-kit.js';
+import {
+  connectPacket,
+  mqttClient,
+  RawMqttConnection,
+  testBroker,
+  recordingWarnings,
+} from './broker-test-kit.js';
 
 const sockets: Socket[] = [];
 afterEach(() => {
@@ -47,15 +52,6 @@ async function connackFrom(localAddress: string, port: number): Promise<number[]
   socket.write(connectPacket({ clientId: `device-at-${localAddress}` }));
   const [chunk] = (await once(socket, 'data')) as [Buffer];
   return [...chunk.subarray(0, 4)];
-}
-
-function recordingWarnings(): { logger: Logger; warnings: Record<string, unknown>[] } {
-  const warnings: Record<string, unknown>[] = [];
-  const logger = {
-    ...silentLogger,
-    warn: (_: string, fields?: Record<string, unknown>) => void warnings.push(fields ?? {}),
-  } as Logger;
-  return { logger, warnings };
 }
 
 async function openConnectionsReach(broker: LocalBroker, count: number): Promise<void> {

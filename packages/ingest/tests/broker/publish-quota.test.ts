@@ -3,7 +3,7 @@
 import type { Logger } from '@tributary/contracts';
 import { silentLogger } from '@tributary/contracts';
 import { describe, expect, it } from 'vitest';
-import { closedByBroker, mqttClient, testBroker } from './broker-test-kit.js';
+import { closedByBroker, mqttClient, recordingWarnings, testBroker } from './broker-test-kit.js';
 
 /** Publishes `count` QoS 0 messages in one burst and counts what a subscriber receives within `waitMs`. */
 async function burst(profile: 'aws' | 'mqtt-3.1.1', count: number, logger: Logger = silentLogger) {
@@ -20,11 +20,7 @@ async function burst(profile: 'aws' | 'mqtt-3.1.1', count: number, logger: Logge
 
 describe('publish quota per connection', () => {
   it('aws: delivers about one second’s worth of a burst (100) and discards the rest, keeping the connection', async () => {
-    const warnings: Record<string, unknown>[] = [];
-    const logger = {
-      ...silentLogger,
-      warn: (_: string, fields?: Record<string, unknown>) => void warnings.push(fields ?? {}),
-    } as Logger;
+    const { logger, warnings } = recordingWarnings();
     const { gateway, received } = await burst('aws', 300, logger);
     // 100 at once, plus what refilled (100/s) while the burst was being read.
     expect(received()).toBeGreaterThanOrEqual(100);

@@ -1,37 +1,14 @@
 // faults.md #10, reconnect storm: AWS IoT Core takes 1 CONNECT a second per client id, not adjustable
 // (iot-core.html#message-broker-limits). Real mqtt.js clients against the broker; a CONNECT over the
 // quota is dropped without a CONNACK, and the id connects again once the second has passed.
-import type { Logger } from '@tributary/contracts';
-import { silentLogger } from '@tributary/contracts';
-import mqtt, { type MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalBroker } from '../../src/local/broker.js';
-import { connectPacket, RawMqttConnection, testBroker } from './broker-test-kit.js';
-
-const attempts: MqttClient[] = [];
-afterEach(async () => {
-  await Promise.all(attempts.splice(0).map((client) => client.endAsync(true)));
-});
-
-/** One connect attempt by a real client that does not retry: did the broker let it in? */
-async function connectOutcome(broker: LocalBroker, clientId: string): Promise<'connected' | 'refused'> {
-  const client = mqtt.connect(broker.url, { clientId, reconnectPeriod: 0, connectTimeout: 2_000 });
-  attempts.push(client);
-  client.on('error', () => undefined);
-  return new Promise((resolve) => {
-    client.once('connect', () => resolve('connected'));
-    client.once('close', () => resolve('refused'));
-  });
-}
-
-function recordingWarnings(): { logger: Logger; warnings: Record<string, unknown>[] } {
-  const warnings: Record<string, unknown>[] = [];
-  const logger = {
-    ...silentLogger,
-    warn: (_: string, fields?: Record<string, unknown>) => void warnings.push(fields ?? {}),
-  } as Logger;
-  return { logger, warnings };
-}
+import { describe, expect, it } from 'vitest';
+import {
+  connectPacket,
+  RawMqttConnection,
+  testBroker,
+  connectOutcome,
+  recordingWarnings,
+} from './broker-test-kit.js';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { AedesPublishPacket } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { silentLogger, type Logger } from '@tributary/contracts';
 import { testBroker } from './broker-test-kit.js';
 
 const child = fileURLToPath(new URL('./broker-until-killed.ts', import.meta.url));
@@ -80,7 +81,7 @@ describe('a Will owed when the broker was killed', () => {
     expect(wills).toEqual([{ payload: 'offline', qos: 1 }]);
   });
 
-  it('is not published under an authorizer: the certificate it was left with is unknown', async () => {
+  it('is discarded, with a warning, by a broker under an authorizer: the certificate it was left with is unknown', async () => {
     const killed = await spawnBroker();
     const device = mqtt.connect(`mqtt://127.0.0.1:${killed.port}`, {
       clientId: 'pump-9',
@@ -95,8 +96,13 @@ describe('a Will owed when the broker was killed', () => {
 
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const asked: string[] = [];
+    const warnings: Record<string, unknown>[] = [];
     const restarted = await testBroker({
       persistenceDir,
+      logger: {
+        ...silentLogger,
+        warn: (_: string, fields?: Record<string, unknown>) => void warnings.push(fields ?? {}),
+      } as Logger,
       // Allows everything it is asked: the refusal must come before any policy is consulted.
       authorizer: { publish: (context) => (asked.push(context.clientId), { allowed: true, reason: 'test' }) },
     });
@@ -115,5 +121,6 @@ describe('a Will owed when the broker was killed', () => {
     await sleep(1_000);
     expect(wills).toEqual([]);
     expect(asked).toEqual([]);
+    expect(warnings).toContainEqual(expect.objectContaining({ code: 'ORPHANED_WILL', clientId: 'pump-9' }));
   });
 });

@@ -18,20 +18,6 @@ export function authorizePublishHook(
     // Wills published after their client is gone carry the client id on the packet.
     const clientId = client?.id ?? (packet as { clientId?: string }).clientId ?? 'n/a';
     const { settings } = context;
-    // A Will a stopped broker stored is swept out later with no connection: which certificate (and so which
-    // policy) it came with is unknown, so under an authorizer it is not published (MQTT allows a server to
-    // drop it; AWS checks iot:Publish on every Will).
-    if (!client && context.authorizer) {
-      return refuse(
-        context,
-        client,
-        new BrokerRefusalError(
-          'NOT_AUTHORIZED',
-          `Will of "${clientId}" on "${packet.topic}" left by a broker that stopped: its connection's certificate is unknown, so iot:Publish cannot be checked; not published`,
-        ),
-        done,
-      );
-    }
     const limitRefusal =
       publishTopicRefusal(packet.topic, settings) ?? payloadRefusal(payloadBytes(packet.payload), settings);
     if (limitRefusal) return refuse(context, client, limitRefusal, done);

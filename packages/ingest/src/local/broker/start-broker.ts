@@ -15,6 +15,7 @@ import { openLevelPersistence, type BrokerPersistence } from './level-persistenc
 import { publishLifecycleEvents } from './lifecycle-publisher.js';
 import { brokerSettingsOf, type BrokerOptions, type BrokerProfile } from './options.js';
 import { guardIncomingPackets } from './packet-guard.js';
+import { discardOrphanedWills } from './orphaned-wills.js';
 import { filterIncomingPackets } from './packet-filter.js';
 import { PublishThrottle } from './publish-throttle.js';
 import { authorizePublishHook } from './publish-checks.js';
@@ -70,6 +71,7 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
   });
   if (persistence) storeBeforeAcknowledging(aedes);
   await aedes.listen();
+  if (persistence && options.authorizer) await discardOrphanedWills(aedes, logger);
   const retainedMessages = new RetainedMessageQuota(settings.limits.maxRetainedMessages);
   await retainedMessages.track((aedes as unknown as { persistence: RetainedMessageStore }).persistence);
   // aedes reports persistence failures as broker errors; unhandled, an 'error' event would end the process.

@@ -1,13 +1,9 @@
 // The registry's records and requests, named and shaped like @aws-sdk/client-iot's so code moves between
 // the local registry and IoT unchanged. Absent optional values are null in records (not undefined).
+import type { ThingGroupSnapshot, ThingSnapshot, ThingTypeSnapshot } from '../../core/registry-events.js';
 
-export interface Thing {
-  readonly thingName: string;
-  readonly thingId: string;
-  readonly thingArn: string;
-  readonly thingTypeName: string | null;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly version: number;
+/** What DescribeThing returns: the snapshot registry events carry, and the default client id. */
+export interface Thing extends ThingSnapshot {
   /** AWS sets it to the thing name. */
   readonly defaultClientId: string;
 }
@@ -50,19 +46,10 @@ export interface ListThingsRequest extends PageRequest {
   readonly thingTypeName?: string;
 }
 
-export interface ThingType {
-  readonly thingTypeName: string;
-  readonly thingTypeId: string;
+/** What DescribeThingType returns: the snapshot registry events carry, and its ARN and creation date. */
+export interface ThingType extends ThingTypeSnapshot {
   readonly thingTypeArn: string;
-  readonly thingTypeProperties: {
-    readonly thingTypeDescription: string | null;
-    readonly searchableAttributes: readonly string[];
-  };
-  readonly thingTypeMetadata: {
-    readonly deprecated: boolean;
-    readonly deprecationDate: Date | null;
-    readonly creationDate: Date;
-  };
+  readonly thingTypeMetadata: ThingTypeSnapshot['thingTypeMetadata'] & { readonly creationDate: Date };
 }
 
 export interface CreateThingTypeRequest {
@@ -82,21 +69,9 @@ export interface GroupNameAndArn {
   readonly groupArn: string;
 }
 
-export interface ThingGroup {
-  readonly thingGroupName: string;
-  readonly thingGroupId: string;
-  readonly thingGroupArn: string;
-  readonly version: number;
-  readonly thingGroupProperties: {
-    readonly thingGroupDescription: string | null;
-    readonly attributePayload: { readonly attributes: Readonly<Record<string, string>> };
-  };
-  readonly thingGroupMetadata: {
-    readonly parentGroupName: string | null;
-    /** Ancestors from the root down to the direct parent. */
-    readonly rootToParentThingGroups: readonly GroupNameAndArn[];
-    readonly creationDate: Date;
-  };
+/** What DescribeThingGroup returns: the snapshot registry events carry, and its creation date. */
+export interface ThingGroup extends ThingGroupSnapshot {
+  readonly thingGroupMetadata: ThingGroupSnapshot['thingGroupMetadata'] & { readonly creationDate: Date };
 }
 
 export interface ThingGroupPropertiesInput {

@@ -46,19 +46,24 @@ async function spawnBroker(): Promise<{ port: number; kill(): Promise<void> }> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A device with a QoS 1 Will on `status/<clientId>` connects to a child broker, which is then killed. */
+async function leaveWillOnKilledBroker(clientId: string): Promise<void> {
+  const killed = await spawnBroker();
+  const device = mqtt.connect(`mqtt://127.0.0.1:${killed.port}`, {
+    clientId,
+    reconnectPeriod: 0,
+    will: { topic: `status/${clientId}`, payload: Buffer.from('offline'), qos: 1, retain: false },
+  });
+  device.on('error', () => undefined);
+  await new Promise<void>((resolve) => device.once('connect', () => resolve()));
+  await sleep(200); // aedes stores the Will after the CONNACK (handlers/connect.js storeWill)
+  await killed.kill();
+  device.end(true);
+}
+
 describe('a Will owed when the broker was killed', () => {
   it('is published, with its QoS, by the broker restarted on the same directory, at its will sweep', async () => {
-    const killed = await spawnBroker();
-    const device = mqtt.connect(`mqtt://127.0.0.1:${killed.port}`, {
-      clientId: 'pump-7',
-      reconnectPeriod: 0,
-      will: { topic: 'status/pump-7', payload: Buffer.from('offline'), qos: 1, retain: false },
-    });
-    device.on('error', () => undefined);
-    await new Promise<void>((resolve) => device.once('connect', () => resolve()));
-    await sleep(200); // aedes stores the Will after the CONNACK (handlers/connect.js storeWill)
-    await killed.kill();
-    device.end(true);
+    await leaveWillOnKilledBroker('pump-7');
 
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const restarted = await testBroker({ persistenceDir });
@@ -82,17 +87,7 @@ describe('a Will owed when the broker was killed', () => {
   });
 
   it('is discarded, with a warning, by a broker under an authorizer: the certificate it was left with is unknown', async () => {
-    const killed = await spawnBroker();
-    const device = mqtt.connect(`mqtt://127.0.0.1:${killed.port}`, {
-      clientId: 'pump-9',
-      reconnectPeriod: 0,
-      will: { topic: 'status/pump-9', payload: Buffer.from('offline'), qos: 1, retain: false },
-    });
-    device.on('error', () => undefined);
-    await new Promise<void>((resolve) => device.once('connect', () => resolve()));
-    await sleep(200);
-    await killed.kill();
-    device.end(true);
+    await leaveWillOnKilledBroker('pump-9');
 
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const asked: string[] = [];

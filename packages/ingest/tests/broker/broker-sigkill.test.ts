@@ -150,7 +150,14 @@ describe('broker SIGKILL mid-stream with a persistent QoS 1 subscriber (faults.m
     await subscriber.connect({ clientId: 'dashboard', clean: false });
     subscriber.send(subscribePacket([{ topic: 'dt/#', qos: 1 }]));
     await subscriber.bytesWithin(9, 2_000); // CONNACK + SUBACK; it never sends a PUBACK
+    // One message surely delivered (and never acknowledged) before the kill, however loaded the machine.
+    const { client: early } = await connect(first.url, { clientId: 'pump-early' });
+    await early.publishAsync('dt/pump-early/telemetry', 'early', { qos: 1 });
+    for (let waited = 0; !payloadsIn(subscriber.received).includes('early') && waited < 3_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     const acknowledged = await publishUntilKilled(first, 90, 45);
+    acknowledged.add('early');
     const unacknowledgedByTheSubscriber = payloadsIn(subscriber.received);
     subscriber.socket.destroy();
     expect(unacknowledgedByTheSubscriber.length).toBeGreaterThan(0);

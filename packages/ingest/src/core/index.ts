@@ -8,4 +8,12 @@ export * from './device-policy.js';
 export * from './shadow/index.js';
 export * from './lifecycle-events.js';
 export * from './registry-events.js';
+export * from './provisioning-template.js';
+export * from './provisioning-template-errors.js';
+export {
+  checkProvisioningTemplate,
+  evaluateProvisioningTemplate,
+  type ProvisioningPlan,
+  type RegisterThingInput,
+} from './provisioning-template-evaluation.js';
 export * from './simulation/index.js';

@@ -21,6 +21,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { parameters } from '@tributary/contracts';
 import { acknowledge, StageStack, type StageStackProps } from '@tributary/contracts/cdk';
+import { fleetProvisioningTemplate } from '../core/provisioning-template.js';
 import { eventConfigurationsOf, tributaryEventTypes } from '../core/registry-events.js';
 
 export interface DeviceRegistryStackProps extends Omit<StageStackProps, 'stage'> {
@@ -162,30 +163,4 @@ export class DeviceRegistryStack extends StageStack<'ingest'> {
       ),
     });
   }
-}
-
-/** https://docs.aws.amazon.com/iot/latest/developerguide/provision-template.html */
-function fleetProvisioningTemplate(thingTypeName: string, policyName: string) {
-  return {
-    Parameters: {
-      SerialNumber: { Type: 'String' },
-      Site: { Type: 'String' },
-      'AWS::IoT::Certificate::Id': { Type: 'String' },
-    },
-    Resources: {
-      thing: {
-        Type: 'AWS::IoT::Thing',
-        Properties: {
-          ThingName: { 'Fn::Join': ['', ['sensor-', { Ref: 'SerialNumber' }]] },
-          ThingTypeName: thingTypeName,
-          AttributePayload: { site: { Ref: 'Site' } },
-        },
-      },
-      certificate: {
-        Type: 'AWS::IoT::Certificate',
-        Properties: { CertificateId: { Ref: 'AWS::IoT::Certificate::Id' }, Status: 'ACTIVE' },
-      },
-      policy: { Type: 'AWS::IoT::Policy', Properties: { PolicyName: policyName } },
-    },
-  };
 }

@@ -7,6 +7,7 @@ export * from './fleet-simulator.js';
 export * from './fleet-driver.js';
 export * from './control-plane/index.js';
 export * from './iot-core.js';
+export * from './fleet-provisioning/index.js';
 export * from './policy-authorizer.js';
 export * from './policy-store.js';
 export * from './provision-thing.js';

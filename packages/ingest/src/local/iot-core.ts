@@ -8,6 +8,7 @@ import type { Logger } from '@tributary/contracts';
 import { lifecycleTopicOf, type AwsLocation } from '../core/index.js';
 import { startBroker, type BrokerOptions, type BrokerProfile, type LocalBroker } from './broker.js';
 import { securityRoutes, startControlPlane, type ControlPlane } from './control-plane/index.js';
+import { startFleetProvisioning } from './fleet-provisioning/index.js';
 import { LocalCertificateAuthority } from './pki/certificate-authority.js';
 import { CertificateRegistry } from './pki/certificate-registry.js';
 import { policyAuthorizer } from './policy-authorizer.js';
@@ -121,6 +122,18 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
       shadowTopics.detach();
       await shadowTopics.idle();
     });
+    // Fleet provisioning by claim: the device provisioning MQTT API and the provisioning templates.
+    const fleetProvisioning = await startFleetProvisioning({
+      dataDir,
+      aedes: broker.aedes,
+      ca,
+      certificates,
+      registry,
+      policies,
+      location,
+      logger: logger.child({ component: 'fleet-provisioning' }),
+    });
+    closers.push(() => fleetProvisioning.close());
 
     const tls: TlsListener = await startTlsListener({
       host,
@@ -158,7 +171,10 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
       logger,
       host,
       port: options.controlPlanePort ?? 0,
-      additionalRoutes: securityRoutes({ ca, certificates, policies, location }),
+      additionalRoutes: [
+        ...securityRoutes({ ca, certificates, policies, location }),
+        ...fleetProvisioning.routes,
+      ],
       dataPlane: { matches: isShadowHttpPath, handle: shadowHttp },
     });
     closers.push(() => controlPlane.close());

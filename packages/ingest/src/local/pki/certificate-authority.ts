@@ -1,6 +1,7 @@
 // The local stand-in for the Amazon Root CA: a CA kept as PEM files in one directory, the broker's server
 // certificate it signed, and device certificates it issues like `aws iot create-keys-and-certificate`
 // (https://docs.aws.amazon.com/iot/latest/developerguide/device-certs-create.html).
+import type { webcrypto } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { certificateIdOf } from './certificate-id.js';
@@ -115,6 +116,26 @@ export class LocalCertificateAuthority {
       privateKeyPem: await privateKeyToPem(keys.privateKey),
       publicKeyPem: await publicKeyToPem(keys.publicKey),
     };
+  }
+
+  /** Signs a device certificate for a key the device keeps, as CreateCertificateFromCsr does (expiry as above). */
+  async signDeviceCertificate(
+    commonName: string,
+    publicKey: webcrypto.CryptoKey,
+  ): Promise<{ certificateId: string; certificatePem: string }> {
+    const notBefore = new Date(Date.now() - clockSkewAllowanceMs);
+    const notAfter = new Date(
+      Math.min(awsGeneratedCertificateExpiry.getTime(), this.signer.certificate.notAfter.getTime()),
+    );
+    const certificate = await signLeafCertificate({
+      issuer: this.signer,
+      commonName,
+      publicKey,
+      validity: { notBefore, notAfter },
+      role: 'client',
+    });
+    const certificatePem = certificate.toString('pem');
+    return { certificateId: certificateIdOf(certificatePem), certificatePem };
   }
 }
 

@@ -204,8 +204,12 @@ export function publishPacketId(body: Buffer): number {
 }
 
 /** One connect attempt by a real client that does not retry: did the broker let it in? */
-export function connectOutcome(broker: LocalBroker, clientId: string): Promise<'connected' | 'refused'> {
-  const client = mqtt.connect(broker.url, { clientId, reconnectPeriod: 0, connectTimeout: 2_000 });
+export function connectOutcome(
+  broker: LocalBroker,
+  clientId: string,
+  connectTimeoutMs = 2_000,
+): Promise<'connected' | 'refused'> {
+  const client = mqtt.connect(broker.url, { clientId, reconnectPeriod: 0, connectTimeout: connectTimeoutMs });
   clients.push(client);
   client.on('error', () => undefined);
   return new Promise((resolve) => {

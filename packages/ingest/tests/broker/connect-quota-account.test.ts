@@ -63,11 +63,17 @@ describe('CONNECT quota per account (faults.md #10)', () => {
   });
 
   // More than one second of AWS's rate: the burst lets a local fleet come up at once (simulate, benchmarks).
-  it('aws: 800 devices connecting at once are all admitted under the default quota', async () => {
-    const broker = await testBroker();
-    const fleet = await Promise.all(
-      Array.from({ length: 800 }, (_, i) => connectOutcome(broker, `fleet-${i}`)),
-    );
-    expect(fleet.filter((outcome) => outcome === 'refused')).toEqual([]);
-  });
+  it(
+    'aws: 800 devices connecting at once are all admitted under the default quota',
+    { timeout: 60_000 },
+    async () => {
+      const broker = await testBroker();
+      const fleet = await Promise.all(
+        // 800 handshakes in this one process can take seconds on a loaded machine: a refusal is what is
+        // under test, not a slow CONNACK.
+        Array.from({ length: 800 }, (_, i) => connectOutcome(broker, `fleet-${i}`, 30_000)),
+      );
+      expect(fleet.filter((outcome) => outcome === 'refused')).toEqual([]);
+    },
+  );
 });

@@ -39,6 +39,12 @@ describe('tributary simulate', () => {
     expect(stdout).toMatch(/Simulated 5 devices \(seed 1, 5 newly onboarded\)/);
     const acknowledged = Number(/(\d+) acknowledged, 0 failed/.exec(stdout)?.[1]);
     expect(acknowledged).toBeGreaterThanOrEqual(55); // 20 a second for 3 s
+    // Exit 0 (runCli rejects otherwise) and the one-line verdict last.
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(
+      new RegExp(
+        `^simulate ok: sent \\d+ readings \\(\\d+ messages\\), acknowledged ${acknowledged}, failed 0, held back 0, reconnects 0, rate [\\d.]+/s of 20/s target$`,
+      ),
+    );
     expect(JSON.parse(await readFile(labelsPath, 'utf8'))).toBeTypeOf('object');
     expect((await readdir(join(dataDir, 'simulate'))).filter((f) => f.endsWith('.cert.pem'))).toHaveLength(5);
 
@@ -86,10 +92,16 @@ describe('tributary simulate', () => {
     }
   });
 
-  it('refuses a duration it cannot read, saying what it takes', async () => {
-    await expect(runCli(['simulate', '--duration', 'soon', '--data-dir', dataDir])).rejects.toMatchObject({
+  // Every refusal is unit-tested in simulate-settings.test.ts; these check the CLI prints it and exits 2.
+  it.each([
+    [['--duration', '5x'], '--duration takes 30s, 5m, 1h or seconds (got 5x)'],
+    [['--rate', '0'], '--rate needs readings a second above 0, e.g. 20 or 0.5 (got 0)'],
+    [['--devices', 'abc'], '--devices needs a whole number of at least 1 (got abc)'],
+    [['--devices', '1', '--rate', '5000'], 'AWS IoT Core allows 100 per connection'],
+  ])('refuses %j with exit 2, saying what it takes', async (options, message) => {
+    await expect(runCli(['simulate', ...options, '--data-dir', dataDir])).rejects.toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('--duration takes 30s, 5m, 1h or seconds'),
+      stderr: expect.stringContaining(message),
     });
   });
 });

@@ -1,6 +1,8 @@
 // The fleet driver against the local IoT Core over mutual TLS: each simulated device connects with its own
 // certificate as its thing, the fleet keeps its publish rate, batches carry the same readings in fewer
-// messages, devices report desired shadow settings back, and a dropped device reconnects.
+// messages, devices apply desired shadow settings (a new reporting interval changes how often that device
+// publishes) and report back what they now do, a dropped device reconnects, and a large fleet paces its
+// CONNECTs.
 import type { Client, PublishPacket } from 'aedes';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fleetPlanOf, type FleetPlan } from '../src/core/index.js';
@@ -14,11 +16,19 @@ const plan: FleetPlan = fleetPlanOf({ devices: 4, ratePerSecond: 50, seed: 7 });
 const credentials = new Map<string, DeviceCredentials>();
 
 /** Telemetry the broker received, by the client id that sent it. */
-const telemetrySeen: Array<{ clientId: string; topic: string; readings: number }> = [];
+const telemetrySeen: Array<{ clientId: string; topic: string; readings: number; ts?: number }> = [];
 const recordTelemetry = (packet: PublishPacket, client: Client | null): void => {
   if (!client || !packet.topic.startsWith('dt/')) return;
-  const body = JSON.parse(packet.payload.toString()) as { readings?: unknown[] };
-  telemetrySeen.push({ clientId: client.id, topic: packet.topic, readings: body.readings?.length ?? 1 });
+  const body = JSON.parse(packet.payload.toString()) as { readings?: unknown[]; ts?: number };
+  const readings = body.readings?.length ?? 1;
+  telemetrySeen.push({ clientId: client.id, topic: packet.topic, readings, ts: body.ts });
+};
+/** The device-time gaps between one device's readings, in the order the broker received them. */
+const gapsOf = (thingName: string, fromTs: number): number[] => {
+  const times = telemetrySeen
+    .filter((seen) => seen.clientId === thingName && seen.ts! >= fromTs)
+    .map((seen) => seen.ts!);
+  return times.slice(1).map((ts, i) => ts - times[i]!);
 };
 
 beforeAll(async () => {
@@ -33,6 +43,8 @@ beforeAll(async () => {
 afterEach(async () => {
   await driver?.stop({ drainTimeoutMs: 1000 });
   driver = undefined;
+  // AWS IoT Core takes one CONNECT a second per client ID: the next test's devices reuse these IDs.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   telemetrySeen.length = 0;
 });
 
@@ -110,13 +122,45 @@ describe('the fleet driver', () => {
     const [online, offline] = plan.devices.map((device) => device.thingName) as [string, string];
     await updateDesired(offline, { firmware: '2.1.0' });
     driver = await startDriver();
-    await updateDesired(online, { reportingIntervalMs: 500 });
+    await updateDesired(online, { firmwareChannel: 'beta' });
 
-    await eventually(async () => (await reportedOf(online))?.reportingIntervalMs === 500);
+    await eventually(async () => (await reportedOf(online))?.firmwareChannel === 'beta');
     await eventually(async () => (await reportedOf(offline))?.firmware === '2.1.0');
-    expect(driver.settingsOf(online)).toMatchObject({ reportingIntervalMs: 500 });
+    expect(driver.settingsOf(online)).toMatchObject({ firmwareChannel: 'beta' });
     expect(driver.settingsOf(offline)).toMatchObject({ firmware: '2.1.0' });
     expect(driver.stats().shadowDeltasApplied).toBeGreaterThanOrEqual(2);
+  });
+
+  it('publishes at the reporting interval its shadow desires, while the others keep theirs', async () => {
+    const [slowed, other, refusing] = plan.devices.map((device) => device.thingName) as [
+      string,
+      string,
+      string,
+    ];
+    driver = await startDriver();
+    expect(driver.reportingIntervalMsOf(slowed)).toBe(80); // 4 devices at 50 readings/s
+    await runFor(300);
+    await updateDesired(slowed, { reportingIntervalMs: 250 });
+    await updateDesired(refusing, { reportingIntervalMs: 0 });
+
+    await eventually(async () => (await reportedOf(slowed))?.reportingIntervalMs === 250);
+    expect(driver.reportingIntervalMsOf(slowed)).toBe(250);
+    // A value it cannot run with is answered with the interval it keeps.
+    await eventually(async () => (await reportedOf(refusing))?.reportingIntervalMs === 80);
+    expect(driver.reportingIntervalMsOf(refusing)).toBe(80);
+    const changedAt = Date.now();
+    await runFor(1200);
+    await driver.stop();
+
+    const slowedGaps = gapsOf(slowed, changedAt);
+    expect(slowedGaps.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(slowedGaps)).toEqual(new Set([250]));
+    const otherGaps = gapsOf(other, changedAt);
+    expect(otherGaps.length).toBeGreaterThanOrEqual(12);
+    for (const gap of otherGaps) expect(gap).toBeGreaterThanOrEqual(79); // 80 ms, whole-ms slot offsets
+    for (const gap of otherGaps) expect(gap).toBeLessThanOrEqual(81);
+    await updateDesired(slowed, { reportingIntervalMs: null });
+    await updateDesired(refusing, { reportingIntervalMs: null });
   });
 
   it('reconnects a device whose connection dropped, and its readings still arrive', async () => {
@@ -134,6 +178,18 @@ describe('the fleet driver', () => {
     expect(stats.readingsFailed).toBe(0);
     expect(stats.readingsAcknowledged).toBe(stats.readingsGenerated);
     expect(telemetrySeen.filter((seen) => seen.clientId === dropped).length).toBeGreaterThan(0);
+  });
+
+  it('paces the CONNECTs of a fleet larger than the pacing lets connect at once', async () => {
+    // 10 a second from the first device on: device i may send its CONNECT 100 ms × i after the first.
+    const connectedAt: number[] = [];
+    const startedAt = Date.now();
+    driver = await startDriver({
+      connectPacing: { connectsPerSecond: 10, unpacedFleetSize: 1 },
+      onDeviceConnected: () => connectedAt.push(Date.now() - startedAt),
+    });
+    expect(connectedAt).toHaveLength(4);
+    connectedAt.forEach((ms, i) => expect(ms).toBeGreaterThanOrEqual(i * 100));
   });
 
   it('refuses to start when a device cannot connect, naming the device', async () => {

@@ -36,6 +36,7 @@ Usage:
       --rate R                         readings a second across the fleet (default: one per device)
       --duration D                     30s, 5m, 1h or seconds (default: until Ctrl-C)
       --batch K                        readings per message (default: 1)
+      --max-in-flight K                unacknowledged messages per device before it is held back (default: 100)
       --seed S                         names the devices sim-S-0001… and fixes their signals (default: 1)
       --labels FILE                    write the injected anomaly windows as NAB combined_windows.json
       --data-dir DIR                   the running platform's (default: ./.tributary)
@@ -102,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
       rate: { type: 'string' },
       duration: { type: 'string' },
       seed: { type: 'string' },
+      'max-in-flight': { type: 'string' },
     },
   });
   if (
@@ -162,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
         batch: values.batch,
         seed: values.seed,
         labels: values.labels,
+        maxInFlight: values['max-in-flight'],
       });
     case 'catalog':
       return runCatalogCommand(positionals.join(' ') || undefined, {

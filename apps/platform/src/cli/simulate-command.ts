@@ -1,43 +1,28 @@
 // `tributary simulate --devices N --rate R [--duration D]`: a fleet of simulated devices against the running
 // platform, each connecting over mutual TLS as its own thing, publishing R readings a second fleet-wide with
 // labelled injected anomalies; a live line on the terminal, a summary at the end, the labels on request.
+// Each device keeps at most --max-in-flight QoS 1 messages unacknowledged (AWS IoT Core allows 100 per
+// connection), so a slow platform shows on the live line as backpressure. Exits 1 when a publish failed
+// or a device could not connect, 2 on options it cannot read, 0 when all went well.
 import { fleetPlanOf, nabCombinedWindowsOf, SimulationSpecError, type FleetPlan } from '@tributary/ingest';
-import { startFleetDriver, type FleetDriverStats } from '@tributary/ingest/local';
+import { FleetConnectError, startFleetDriver, type FleetDriverStats } from '@tributary/ingest/local';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { endpointsFileOf, parseConfig } from '../config.js';
 import { runningPlatformEndpoints } from './local-iot-api.js';
 import { provisionSimulatedFleet } from './simulated-fleet-provisioning.js';
-
-export interface SimulateCommandOptions {
-  readonly dataDir?: string;
-  /** @default 10 */
-  readonly devices?: string;
-  /** Readings a second, fleet-wide. @default one per device */
-  readonly rate?: string;
-  /** `30s`, `5m`, `1h` or seconds; without it the fleet runs until Ctrl-C. */
-  readonly duration?: string;
-  /** Readings per message. @default 1 */
-  readonly batch?: string;
-  /** @default 1 */
-  readonly seed?: string;
-  /** Where to write the injected anomalies as NAB combined_windows.json. */
-  readonly labels?: string;
-}
+import {
+  simulateSettingsOf,
+  type SimulateCommandOptions,
+  type SimulateSettings,
+} from './simulate-settings.js';
+import { simulationOutcomeOf } from './simulate-summary.js';
 
 export const simulateUsage =
-  'tributary simulate --devices N --rate R [--duration 30s|5m|SECONDS] [--batch K] [--seed S] [--labels FILE] [--data-dir DIR]';
-
-interface SimulateSettings {
-  readonly devices: number;
-  readonly rate: number;
-  readonly durationMs: number | undefined;
-  readonly batchSize: number;
-  readonly seed: number;
-}
+  'tributary simulate --devices N --rate R [--duration 30s|5m|SECONDS] [--batch K] [--max-in-flight K] [--seed S] [--labels FILE] [--data-dir DIR]';
 
 export async function runSimulateCommand(options: SimulateCommandOptions): Promise<number> {
-  const settings = settingsOf(options);
+  const settings = simulateSettingsOf(options);
   if (typeof settings === 'string') {
     process.stderr.write(`${settings}\nUsage: ${simulateUsage}\n`);
     return 2;
@@ -66,17 +51,33 @@ export async function runSimulateCommand(options: SimulateCommandOptions): Promi
     resolve(config.dataDir, 'simulate'),
     (done, total) => progress.show(`onboarding devices ${done}/${total}`),
   );
-  const driver = await startFleetDriver({
-    brokerUrl: endpoints.mqttsUrl,
-    plan,
-    credentialsFor: fleet.credentialsFor,
-    batchSize: settings.batchSize,
-    onDeviceConnected: (done, total) => progress.show(`connecting devices ${done}/${total}`),
-  });
+  let driver;
+  try {
+    driver = await startFleetDriver({
+      brokerUrl: endpoints.mqttsUrl,
+      plan,
+      credentialsFor: fleet.credentialsFor,
+      batchSize: settings.batchSize,
+      maxInFlight: settings.maxInFlight,
+      onDeviceConnected: (done, total) => progress.show(`connecting devices ${done}/${total}`),
+    });
+  } catch (error) {
+    if (!(error instanceof FleetConnectError)) throw error;
+    progress.clear();
+    const outcome = simulationOutcomeOf({
+      stats: { ...noRun, devices: settings.devices },
+      targetRatePerSecond: settings.rate,
+      connectFailure: error.message,
+    });
+    process.stdout.write(`${outcome.summaryLine}\n`);
+    return outcome.exitCode;
+  }
+  const running = driver;
   const liveLineOf = liveLineWriter(settings);
-  const liveLine = setInterval(() => progress.show(liveLineOf(driver.stats())), 1000);
+  const liveLine = setInterval(() => progress.show(liveLineOf(running.stats())), 1000);
   await untilDoneOrInterrupted(settings.durationMs);
   clearInterval(liveLine);
+  const { devices, devicesConnected } = driver.stats();
   progress.show('stopping: waiting for the last acknowledgements');
   const stats = await driver.stop();
   progress.clear();
@@ -86,37 +87,25 @@ export async function runSimulateCommand(options: SimulateCommandOptions): Promi
     await writeFile(resolve(options.labels), `${JSON.stringify(nabCombinedWindowsOf(labels), null, 2)}\n`);
   }
   process.stdout.write(summaryOf(stats, settings, fleet.provisioned, labels.length, options.labels));
-  return 0;
+  const outcome = simulationOutcomeOf({
+    stats,
+    targetRatePerSecond: settings.rate,
+    devicesDisconnected: devices - devicesConnected,
+  });
+  process.stdout.write(`${outcome.summaryLine}\n`);
+  return outcome.exitCode;
 }
 
-function settingsOf(options: SimulateCommandOptions): SimulateSettings | string {
-  const devices = wholeNumber(options.devices ?? '10');
-  const rate = Number(options.rate ?? devices);
-  const batchSize = wholeNumber(options.batch ?? '1');
-  const seed = wholeNumber(options.seed ?? '1', 0);
-  const durationMs = options.duration === undefined ? undefined : durationMsOf(options.duration);
-  if (devices === undefined) return `--devices needs a whole number of at least 1 (got ${options.devices})`;
-  if (!(rate > 0) || !Number.isFinite(rate))
-    return `--rate needs readings a second above 0 (got ${options.rate})`;
-  if (batchSize === undefined) return `--batch needs a whole number of at least 1 (got ${options.batch})`;
-  if (seed === undefined) return `--seed needs a whole number of at least 0 (got ${options.seed})`;
-  if (durationMs === null) return `--duration takes 30s, 5m, 1h or seconds (got ${options.duration})`;
-  return { devices, rate, batchSize, seed, durationMs };
-}
-
-function wholeNumber(text: string, min = 1): number | undefined {
-  const value = Number(text);
-  return Number.isSafeInteger(value) && value >= min ? value : undefined;
-}
-
-/** `30s`, `5m`, `1h` or a number of seconds, in ms; null when it is none of them. */
-export function durationMsOf(text: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
-  if (!match) return null;
-  const unitMs = { s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
-  const ms = Number(match[1]) * unitMs;
-  return ms > 0 ? ms : null;
-}
+/** The counters of a fleet that never started. */
+const noRun = {
+  readingsGenerated: 0,
+  messagesPublished: 0,
+  readingsAcknowledged: 0,
+  readingsFailed: 0,
+  readingsHeldBack: 0,
+  reconnects: 0,
+  elapsedMs: 0,
+};
 
 /** The plan's devices named after the seed (`sim-<seed>-0001`…), so fleets of different seeds coexist. */
 function simulatedFleetPlanOf(settings: SimulateSettings): FleetPlan {
@@ -156,18 +145,29 @@ function terminalProgress(): { show(line: string): void; clear(): void } {
 
 /** The live line's text from the driver's counters; the rate is over the last interval, not the whole run. */
 function liveLineWriter(settings: SimulateSettings): (stats: FleetDriverStats) => string {
-  let previous = { elapsedMs: 0, acknowledged: 0 };
+  let previous = { elapsedMs: 0, acknowledged: 0, heldBack: 0 };
   const of = settings.durationMs === undefined ? '' : `/${Math.round(settings.durationMs / 1000)}s`;
   return (stats) => {
     const intervalMs = stats.elapsedMs - previous.elapsedMs;
     const rate =
       intervalMs > 0 ? ((stats.readingsAcknowledged - previous.acknowledged) * 1000) / intervalMs : 0;
-    previous = { elapsedMs: stats.elapsedMs, acknowledged: stats.readingsAcknowledged };
+    const heldBackNow = stats.readingsHeldBack - previous.heldBack;
+    previous = {
+      elapsedMs: stats.elapsedMs,
+      acknowledged: stats.readingsAcknowledged,
+      heldBack: stats.readingsHeldBack,
+    };
+    // The platform acknowledges slower than the fleet sends: devices wait at their in-flight cap.
+    const backpressure =
+      heldBackNow > 0 || stats.devicesHeldBack > 0
+        ? `  BACKPRESSURE ${stats.devicesHeldBack}/${stats.devices} devices at ${stats.maxInFlight} in flight, ` +
+          `${heldBackNow} readings held back`
+        : '';
     return (
       `${Math.round(rate)}/${settings.rate} readings/s  acked ${stats.readingsAcknowledged}  ` +
       `in flight ${stats.messagesInFlight}  failed ${stats.readingsFailed}  reconnects ${stats.reconnects}  ` +
-      `${stats.devicesConnected}/${stats.devices} connected  ${Math.floor(stats.elapsedMs / 1000)}s${of}  ` +
-      '(Ctrl-C stops)'
+      `${stats.devicesConnected}/${stats.devices} connected  ${Math.floor(stats.elapsedMs / 1000)}s${of}` +
+      `${backpressure}  (Ctrl-C stops)`
     );
   };
 }
@@ -186,6 +186,7 @@ function summaryOf(
     `  readings     ${stats.readingsGenerated} generated, ${stats.readingsAcknowledged} acknowledged, ${stats.readingsFailed} failed`,
     `  rate         ${achieved.toFixed(1)} acknowledged readings/s (asked for ${settings.rate})`,
     `  messages     ${stats.messagesAcknowledged} acknowledged (${settings.batchSize} reading(s) per message)`,
+    `  held back    ${stats.readingsHeldBack} reading(s) skipped at the in-flight cap of ${stats.maxInFlight}`,
     `  reconnects   ${stats.reconnects}`,
     `  shadow       ${stats.shadowDeltasApplied} desired change(s) applied and reported`,
     `  anomalies    ${anomalyWindows} injected window(s)${labelsPath ? `, written to ${resolve(labelsPath)}` : ''}`,

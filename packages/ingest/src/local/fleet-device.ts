@@ -2,10 +2,18 @@
 // certificate over mutual TLS when given one), publishes at QoS 1, reconnects after a dropped connection,
 // and keeps its shadow: it applies the desired settings the shadow service sends and reports them back, as
 // device-shadow-comms-device.html describes (subscribe to update/delta; on (re)connect, get the shadow to
-// catch up on changes made while offline).
+// catch up on changes made while offline). A desired `reportingIntervalMs` changes how often it publishes,
+// and its reported state says the interval it now runs. Like a device on AWS IoT Core (at most 100
+// unacknowledged QoS 1 messages per client, iot-core service quotas), it keeps at most `maxInFlight`
+// telemetry messages unacknowledged; the driver holds it back from new readings until PUBACKs come.
 import { ShadowDeltaMessage, ShadowDocument, topics } from '@tributary/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { TelemetryPublish } from '../core/index.js';
+import {
+  applyDesiredState,
+  reportingIntervalMsOf,
+  reportingIntervalSetting,
+  type TelemetryPublish,
+} from '../core/index.js';
 import type { DeviceCredentials } from './fleet-simulator.js';
 
 /** What the driver counts across devices; a device adds to it as its broker answers. */
@@ -23,12 +31,21 @@ export interface FleetCounters {
   shadowDeltasApplied: number;
 }
 
+/** AWS IoT Core's limit on unacknowledged QoS 1 messages per client connection. */
+export const defaultMaxInFlight = 100;
+
 export interface FleetDeviceOptions {
   readonly thingName: string;
   readonly brokerUrl: string;
   readonly credentials?: DeviceCredentials;
   readonly reconnectPeriodMs: number;
   readonly counters: FleetCounters;
+  /** The interval the fleet plan gives the device until its shadow says otherwise. */
+  readonly reportingIntervalMs: number;
+  /** Unacknowledged telemetry messages at which the device is held back. @default defaultMaxInFlight */
+  readonly maxInFlight?: number;
+  /** The device now publishes every `intervalMs` (its shadow's desired `reportingIntervalMs`). */
+  readonly onReportingIntervalChanged?: (thingName: string, intervalMs: number) => void;
   /** A connection error, a shadow message the device could not read or a report it could not send. */
   readonly onDeviceError: (thingName: string, error: Error) => void;
 }
@@ -38,6 +55,12 @@ export interface FleetDevice {
   readonly client: MqttClient;
   /** The settings the device runs with: every desired value it has applied. */
   readonly settings: Readonly<Record<string, unknown>>;
+  /** Milliseconds between two of its readings, as it last reported. */
+  reportingIntervalMs(): number;
+  /** Telemetry messages sent and not yet acknowledged or failed. */
+  inFlight(): number;
+  /** Whether `maxInFlight` messages are unacknowledged: it takes no new reading until one is. */
+  isHeldBack(): boolean;
   publish(message: TelemetryPublish): void;
   /** Closes the connection; `force` fails what is unacknowledged instead of waiting for it. */
   end(force: boolean): Promise<void>;
@@ -47,6 +70,8 @@ export async function connectFleetDevice(options: FleetDeviceOptions): Promise<F
   const { thingName, counters, credentials } = options;
   const shadowTopic = topics.shadow(thingName);
   const settings: Record<string, unknown> = {};
+  const maxInFlight = options.maxInFlight ?? defaultMaxInFlight;
+  let reportingIntervalMs = options.reportingIntervalMs;
   // No retries on the first connect: a broker that refuses a certificate or client id closes the
   // connection (as AWS IoT Core does), and retrying would hide that until a timeout.
   const allowRetries = false;
@@ -74,8 +99,11 @@ export async function connectFleetDevice(options: FleetDeviceOptions): Promise<F
   });
   client.on('message', (topic, payload) => {
     try {
-      const delta = deltaOf(topic, payload);
-      if (delta) applyDesired(delta);
+      if (topic === `${shadowTopic}/update/delta`) {
+        applyDesired(ShadowDeltaMessage.parse(JSON.parse(payload.toString())).state);
+      } else if (topic === `${shadowTopic}/get/accepted`) {
+        catchUp(ShadowDocument.parse(JSON.parse(payload.toString())));
+      }
     } catch (error) {
       options.onDeviceError(thingName, error as Error);
     }
@@ -87,21 +115,34 @@ export async function connectFleetDevice(options: FleetDeviceOptions): Promise<F
     client.publish(`${shadowTopic}/get`, '{}', { qos: 1 }, reportError);
   }
 
-  function deltaOf(topic: string, payload: Buffer): Record<string, unknown> | undefined {
-    if (topic === `${shadowTopic}/update/delta`) {
-      return ShadowDeltaMessage.parse(JSON.parse(payload.toString())).state;
+  /**
+   * The whole shadow, on (re)connect: an interval desired and already reported (the device ran it before
+   * a restart) is taken up again without a report; what differs from reported comes as the delta.
+   */
+  function catchUp(shadow: ShadowDocument): void {
+    const { desired, delta } = shadow.state;
+    const runBefore = reportingIntervalMsOf(desired?.[reportingIntervalSetting]);
+    const reportedAlready = !(delta && reportingIntervalSetting in delta);
+    if (runBefore !== undefined && runBefore !== reportingIntervalMs && reportedAlready) {
+      settings[reportingIntervalSetting] = runBefore;
+      runEvery(runBefore);
     }
-    if (topic === `${shadowTopic}/get/accepted`) {
-      return ShadowDocument.parse(JSON.parse(payload.toString())).state.delta;
-    }
-    return undefined;
+    if (delta) applyDesired(delta);
   }
 
   function applyDesired(delta: Record<string, unknown>): void {
-    Object.assign(settings, delta);
+    const applied = applyDesiredState(delta, reportingIntervalMs);
+    Object.assign(settings, applied.reported);
+    // A value it cannot run with is reported as the interval it keeps; its clock stays as it was.
+    if (applied.reportingIntervalMs !== reportingIntervalMs) runEvery(applied.reportingIntervalMs);
     counters.shadowDeltasApplied++;
-    const report = JSON.stringify({ state: { reported: delta } });
+    const report = JSON.stringify({ state: { reported: applied.reported } });
     client.publish(`${shadowTopic}/update`, report, { qos: 1 }, reportError);
+  }
+
+  function runEvery(intervalMs: number): void {
+    reportingIntervalMs = intervalMs;
+    options.onReportingIntervalChanged?.(thingName, intervalMs);
   }
 
   function reportError(error?: Error): void {
@@ -124,6 +165,9 @@ export async function connectFleetDevice(options: FleetDeviceOptions): Promise<F
     thingName,
     client,
     settings,
+    reportingIntervalMs: () => reportingIntervalMs,
+    inFlight: () => unacknowledged.size,
+    isHeldBack: () => unacknowledged.size >= maxInFlight,
     publish(message) {
       counters.messagesPublished++;
       counters.messagesInFlight++;

@@ -9,3 +9,5 @@ export * from './device-readings.js';
 export * from './telemetry-payload.js';
 export * from './anomaly-labels.js';
 export * from './simulation-errors.js';
+export * from './device-settings.js';
+export * from './connect-pacing.js';

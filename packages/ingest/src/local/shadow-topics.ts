@@ -1,8 +1,7 @@
 // Serves the shadow request topics on the local broker (device-shadow-mqtt.html): a client publish to
 // `$aws/things/<thing>/shadow[/name/<shadowName>]/{get,update,delete}` is answered on the matching
-// response topics, published through the broker to every subscriber. Hooks aedes's 'publish' event,
-// so broker.ts needs no change.
-import type { Aedes, Client, PublishPacket } from 'aedes';
+// response topics, published through the broker to every subscriber (service-topics.ts hooks the broker).
+import type { Aedes } from 'aedes';
 import type { Logger } from '@tributary/contracts';
 import {
   parseShadowRequestTopic,
@@ -17,6 +16,7 @@ import {
   type ShadowMessage,
 } from '../core/shadow/shadow-messages.js';
 import { ShadowRejection } from '../core/shadow/shadow-rejection.js';
+import { serveServiceTopics, type AttachedServiceTopics } from './service-topics.js';
 import type { ShadowRequests } from './shadow-service.js';
 
 export interface ShadowTopicsOptions {
@@ -29,11 +29,7 @@ export interface ShadowTopicsOptions {
   readonly onResponse?: (message: ShadowMessage) => Promise<unknown>;
 }
 
-export interface AttachedShadowTopics {
-  /** Resolves once every request received so far has been answered. */
-  idle(): Promise<void>;
-  detach(): void;
-}
+export type AttachedShadowTopics = AttachedServiceTopics;
 
 export function attachShadowTopics(
   aedes: Aedes,
@@ -42,10 +38,6 @@ export function attachShadowTopics(
 ): AttachedShadowTopics {
   const { logger, onResponse } = options;
   const inFlightByClient = new Map<string, number>();
-  const pending = new Set<Promise<void>>();
-  // A will message on a `$aws` topic reaches subscribers and rules, but the Shadow service ignores it
-  // (iot-device-shadows.html). aedes publishes a will with the client, so remember which packets are wills.
-  const willPackets = new WeakSet<object>();
 
   const publish = (message: ShadowMessage) =>
     new Promise<void>((resolve, reject) =>
@@ -118,31 +110,11 @@ export function attachShadowTopics(
     }
   };
 
-  const onClient = (client: Client) => {
-    const will = (client as Client & { will?: object | null }).will;
-    if (will) willPackets.add(will);
-  };
-  const onPublish = (packet: PublishPacket, client: Client | null) => {
-    // Broker-originated publishes (our own responses, $SYS) have no client.
-    if (!client || willPackets.has(packet)) return;
-    const request = parseShadowRequestTopic(packet.topic);
-    if (!request) return;
-    const work = handle(request.address, request.operation, Buffer.from(packet.payload), client.id).catch(
-      (error: unknown) => logger.error('could not publish a shadow response', { topic: packet.topic, error }),
-    );
-    pending.add(work);
-    void work.finally(() => pending.delete(work));
-  };
-
-  aedes.on('client', onClient);
-  aedes.on('publish', onPublish);
-  return {
-    async idle() {
-      while (pending.size > 0) await Promise.all([...pending]);
-    },
-    detach() {
-      aedes.off('client', onClient);
-      aedes.off('publish', onPublish);
-    },
-  };
+  return serveServiceTopics(aedes, {
+    parse: parseShadowRequestTopic,
+    handle: (request, packet, client) =>
+      handle(request.address, request.operation, Buffer.from(packet.payload), client.id),
+    logger,
+    failure: 'could not publish a shadow response',
+  });
 }

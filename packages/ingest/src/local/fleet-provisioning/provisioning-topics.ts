@@ -2,11 +2,12 @@
 // publish to a request topic is answered on `<request topic>/accepted` or `/rejected` through that same
 // connection only — AWS "returns the ... results through the same MQTT connection used to publish the API
 // request", and a CreateKeysAndCertificate answer carries a private key no other claim holder may see.
-// Like shadow-topics.ts it hooks aedes's 'publish' event; delivery goes through the client's own
+// Like shadow-topics.ts it is served through service-topics.ts; delivery goes through the client's own
 // subscriptions, so the broker's iot:Receive check still applies.
-import type { Aedes, Client, PublishPacket } from 'aedes';
+import type { Aedes, Client } from 'aedes';
 import type { Logger } from '@tributary/contracts';
 import { topicMatches } from '../../core/index.js';
+import { serveServiceTopics, type AttachedServiceTopics } from '../service-topics.js';
 import { cborEncodeRejection } from './cbor-rejection.js';
 import { cborUnsupported, internalFailure } from './provisioning-rejections.js';
 import type { FleetProvisioningService, ProvisioningOutcome } from './provisioning-service.js';
@@ -38,11 +39,7 @@ export function parseProvisioningRequestTopic(topic: string): ProvisioningReques
   return undefined;
 }
 
-export interface AttachedProvisioningTopics {
-  /** Resolves once every request received so far has been answered. */
-  idle(): Promise<void>;
-  detach(): void;
-}
+export type AttachedProvisioningTopics = AttachedServiceTopics;
 
 export function attachProvisioningTopics(
   aedes: Aedes,
@@ -50,8 +47,6 @@ export function attachProvisioningTopics(
   options: { readonly logger: Logger },
 ): AttachedProvisioningTopics {
   const { logger } = options;
-  const pending = new Set<Promise<void>>();
-  const willPackets = new WeakSet<object>();
 
   const answer = async (request: ProvisioningRequest, payload: Buffer): Promise<ProvisioningOutcome> => {
     if (request.operation === 'CreateKeysAndCertificate') return service.createKeysAndCertificate();
@@ -79,32 +74,12 @@ export function attachProvisioningTopics(
     }
   };
 
-  const onClient = (client: Client) => {
-    const will = (client as Client & { will?: object | null }).will;
-    if (will) willPackets.add(will);
-  };
-  const onPublish = (packet: PublishPacket, client: Client | null) => {
-    if (!client || willPackets.has(packet)) return;
-    const request = parseProvisioningRequestTopic(packet.topic);
-    if (!request) return;
-    const work = handle(packet.topic, request, Buffer.from(packet.payload), client).catch((error: unknown) =>
-      logger.error('could not answer a fleet provisioning request', { topic: packet.topic, error }),
-    );
-    pending.add(work);
-    void work.finally(() => pending.delete(work));
-  };
-
-  aedes.on('client', onClient);
-  aedes.on('publish', onPublish);
-  return {
-    async idle() {
-      while (pending.size > 0) await Promise.all([...pending]);
-    },
-    detach() {
-      aedes.off('client', onClient);
-      aedes.off('publish', onPublish);
-    },
-  };
+  return serveServiceTopics(aedes, {
+    parse: parseProvisioningRequestTopic,
+    handle: (request, packet, client) => handle(packet.topic, request, Buffer.from(packet.payload), client),
+    logger,
+    failure: 'could not answer a fleet provisioning request',
+  });
 }
 
 /**

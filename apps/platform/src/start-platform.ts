@@ -3,7 +3,13 @@
 // → SQL and dashboard.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLogger, type Logger, type QuarantineRecord } from '@tributary/contracts';
+import {
+  createLogger,
+  topics,
+  type AnomalyEvent,
+  type Logger,
+  type QuarantineRecord,
+} from '@tributary/contracts';
 import { CostMeter } from '@tributary/cross-cutting';
 import { eventConfigurationsOf, tributaryEventTypes, type RuleErrorRecord } from '@tributary/ingest';
 import {
@@ -12,6 +18,7 @@ import {
   startFleetSimulator,
   startLocalIotCore,
   type FleetSimulator,
+  type LocalIotCore,
 } from '@tributary/ingest/local';
 import { LakeQueryService, LiveFeed, startDashboardServer } from '@tributary/insights/local';
 import { LakeWriter } from '@tributary/store/local';
@@ -83,10 +90,14 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       dir: streamDirOf(config),
       logger: log.child({ component: 'stream' }),
     });
+    // Alarm transitions go to MQTT subscribers once IoT Core is up (on AWS: EventBridge and SNS), after
+    // the lake has them, so a subscriber never hears of an alarm the lake does not hold.
+    let publishAnomalies: (events: readonly AnomalyEvent[]) => Promise<void> = async () => {};
     const sink = {
       write: async (result: TransformResult) => {
         deliver(result, lake, liveFeed, meter);
         await lake.flushed();
+        await publishAnomalies(result.anomalies);
       },
     };
     // Enrichment contexts stay cached until a registry change or a shadow update (onServiceMessage) says
@@ -139,6 +150,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       },
     });
     stopsInOrder.push(() => iotCore.close());
+    publishAnomalies = anomalyEventPublisher(iotCore, log);
     contexts.readShadowsFrom(reportedStateFrom(iotCore.shadows));
     const rootCaPath = join(devicesDirOf(config), 'root-CA.pem');
     await mkdir(devicesDirOf(config), { recursive: true });
@@ -188,6 +200,18 @@ function deliver(result: TransformResult, lake: LakeWriter, liveFeed: LiveFeed, 
   for (const reading of result.readings) liveFeed.publish({ type: 'reading', reading });
   for (const event of result.anomalies) liveFeed.publish({ type: 'anomaly', event });
   for (const record of result.quarantined) liveFeed.publish({ type: 'quarantine', record });
+}
+
+function anomalyEventPublisher(iotCore: LocalIotCore, log: Logger) {
+  return async (events: readonly AnomalyEvent[]) => {
+    for (const event of events) {
+      await iotCore
+        .publish(topics.anomalyEvents(event.thing_name, event.metric), JSON.stringify(event))
+        .catch((error: unknown) =>
+          log.warn('anomaly event not published', { eventId: event.event_id, error }),
+        );
+    }
+  };
 }
 
 /** A rule whose action failed: its error record, kept in quarantine with the original bytes. */

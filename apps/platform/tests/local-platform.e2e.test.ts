@@ -165,6 +165,44 @@ describe('the local platform, end to end', () => {
     },
   );
 
+  it('raises an alarm on a jump in a series: an event on tributary/anomalies/# and a row in the anomalies table', async () => {
+    const subscriber = await mqtt.connectAsync(platform.mqttUrl, { clientId: 'e2e-alarm-watcher' });
+    await subscriber.subscribeAsync('tributary/anomalies/#', { qos: 1 });
+    const heard: { topic: string; event: Record<string, unknown> }[] = [];
+    subscriber.on('message', (topic, payload) =>
+      heard.push({ topic, event: JSON.parse(payload.toString()) }),
+    );
+
+    // One batch: a steady series long enough for the detector to learn it, then a value far outside it.
+    const start = Date.UTC(2026, 0, 1);
+    const values = [...Array.from({ length: 200 }, (_, i) => 20 + Math.sin(i / 5) * 0.3), 35];
+    const readings = values.map((value, i) => ({
+      messageId: `jump-${i}`,
+      ts: start + i * 10_000,
+      metrics: { pressure: value },
+    }));
+    const device = await mqtt.connectAsync(platform.mqttUrl, { clientId: 'e2e-jumpy' });
+    await device.publishAsync('dt/tributary/e2e-jumpy/telemetry', JSON.stringify({ readings }), { qos: 1 });
+    await device.endAsync();
+
+    const alarm = await eventually(
+      async () => heard.find((m) => m.event['thing_name'] === 'e2e-jumpy'),
+      10_000,
+    );
+    await subscriber.endAsync();
+    expect(alarm.topic).toBe('tributary/anomalies/e2e-jumpy/pressure');
+    expect(alarm.event).toMatchObject({
+      state: 'raised',
+      severity: 'critical',
+      value: 35,
+      detector: 'likelihood-ensemble',
+    });
+    const rows = await sql<{ state: string; severity: string; event_id: string }>(
+      "SELECT state, severity, event_id FROM anomalies WHERE thing_name = 'e2e-jumpy'",
+    );
+    expect(rows).toEqual([{ state: 'raised', severity: 'critical', event_id: alarm.event['event_id'] }]);
+  });
+
   it('traces a message by its correlation id, from receipt to the lake', async () => {
     const [row] = await sql<{ correlation_id: string }>(
       "SELECT correlation_id FROM telemetry WHERE thing_name = 'e2e-mqttjs'",

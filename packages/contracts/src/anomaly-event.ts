@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { column } from './lake-columns.js';
 
 export const anomalyStates = ['raised', 'cleared'] as const;
+export const anomalySeverities = ['warning', 'critical'] as const;
 
 export const AnomalyEvent = z.object({
   event_id: column.string(),
@@ -15,5 +16,7 @@ export const AnomalyEvent = z.object({
   received_at: column.timestamp(),
   detector: column.string(),
   correlation_id: column.string(),
+  /** Of the alarm raised (a `cleared` event repeats it); null in rows written before severities existed. */
+  severity: column.enumOf(anomalySeverities).nullable(),
 });
 export type AnomalyEvent = z.infer<typeof AnomalyEvent>;

@@ -9,6 +9,12 @@ export const topics = {
   telemetry: (thingName: string): string => `dt/${application}/${thingName}/telemetry`,
   /** The filter the telemetry rule listens on; `topic(3)` of a match is the thing name. */
   telemetryFilter: `dt/${application}/+/telemetry`,
+  /**
+   * Where the local platform publishes a series' alarm transitions (AnomalyEvent JSON); subscribe to
+   * `tributary/anomalies/#` for all of them. On AWS the same events go to EventBridge and the alarm topic.
+   */
+  anomalyEvents: (thingName: string, metric: string): string =>
+    `${application}/anomalies/${thingName}/${metric}`,
   /** Classic shadow topic prefix of a thing (AWS reserved topic). */
   shadow: (thingName: string): string => `$aws/things/${thingName}/shadow`,
 } as const;

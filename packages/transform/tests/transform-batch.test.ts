@@ -1,6 +1,6 @@
 import type { TelemetryEnvelope } from '@tributary/contracts';
 import { describe, expect, it } from 'vitest';
-import { DetectorStates, transformBatch, type ThingContext } from '../src/core/index.js';
+import { alarmPolicy, DetectorStates, transformBatch, type ThingContext } from '../src/core/index.js';
 
 let sequence = 0;
 const envelopeOf = (thing: string, body: unknown): TelemetryEnvelope => ({
@@ -78,32 +78,52 @@ describe('transformBatch', () => {
     expect(result.quarantined.map((q) => q.reason)).toEqual(['INVALID_JSON']);
   });
 
-  it('raises one alarm on a spike after a steady series and clears it when values return', () => {
+  it('scores null while a series is learning, then raises one critical alarm on a spike and clears it after quiet points', () => {
     const detectors = new DetectorStates();
-    const values = [...Array.from({ length: 40 }, (_, i) => 20 + (i % 3) * 0.1), 60, ...Array(30).fill(20.1)];
+    const { learningPoints } = detectors.detection;
+    const steady = (i: number) => 20 + Math.sin(i / 7) * 0.5 + ((i * 7919) % 13) * 0.01;
+    const values = [
+      ...Array.from({ length: learningPoints + 100 }, (_, i) => steady(i)),
+      60,
+      ...Array.from({ length: 30 }, (_, i) => steady(i)),
+    ];
     const result = transformBatch(
       values.map((v) => envelopeOf('pump-7', { metrics: { temperature: v } })),
       contexts,
       detectors,
     );
-    expect(result.anomalies.map((a) => a.state)).toEqual(['raised', 'cleared']);
-    expect(result.anomalies[0]?.value).toBe(60);
+    const spikeAt = learningPoints + 100;
+    expect(result.readings[learningPoints - 1]?.anomaly_score).toBeNull();
+    expect(result.readings[learningPoints]?.anomaly_score).toEqual(expect.any(Number));
+    expect(result.anomalies.map((a) => [a.state, a.severity, a.value])).toEqual([
+      ['raised', 'critical', 60],
+      ['cleared', 'critical', values[spikeAt + alarmPolicy.quietPointsToClear]],
+    ]);
+    expect(result.anomalies[0]).toMatchObject({ detector: 'likelihood-ensemble', thing_name: 'pump-7' });
+    expect(result.readings[spikeAt]?.anomaly_score).toBeGreaterThan(0.9);
+  });
+
+  it('starts afresh a series whose stored state another detector wrote', () => {
+    const stored = { 'pump-7/x': { detector: { count: 40, mean: 1, variance: 0 }, alarm: { raised: true } } };
+    const states = DetectorStates.fromJSON(stored);
+    expect(states.size).toBe(0);
+    const result = transformBatch([envelopeOf('pump-7', { metrics: { x: 5 } })], contexts, states);
     expect(result.readings[0]?.anomaly_score).toBeNull();
-    expect(result.readings[40]?.anomaly_score).toBeGreaterThan(0.9);
+    expect(result.anomalies).toEqual([]);
   });
 
   it('continues a series identically from serialised detector state', () => {
-    const series = Array.from({ length: 30 }, (_, i) => 10 + Math.sin(i));
+    const series = Array.from({ length: 400 }, (_, i) => 10 + Math.sin(i));
     const whole = new DetectorStates();
     const split = new DetectorStates();
-    const first = series.slice(0, 15).map((v) => envelopeOf('pump-7', { metrics: { x: v } }));
-    const second = series.slice(15).map((v) => envelopeOf('pump-7', { metrics: { x: v } }));
+    const first = series.slice(0, 200).map((v) => envelopeOf('pump-7', { metrics: { x: v } }));
+    const second = series.slice(200).map((v) => envelopeOf('pump-7', { metrics: { x: v } }));
     const wholeScores = transformBatch([...first, ...second], contexts, whole).readings.map(
       (r) => r.anomaly_score,
     );
     transformBatch(first, contexts, split);
     const restored = DetectorStates.fromJSON(JSON.parse(JSON.stringify(split)));
     const restoredScores = transformBatch(second, contexts, restored).readings.map((r) => r.anomaly_score);
-    expect(restoredScores).toEqual(wholeScores.slice(15));
+    expect(restoredScores).toEqual(wholeScores.slice(200));
   });
 });

@@ -34,8 +34,9 @@ export const anAnomaly = (overrides: Partial<AnomalyEvent> = {}): AnomalyEvent =
   value: 88.1,
   device_time: receivedAt,
   received_at: receivedAt,
-  detector: 'ewma-zscore',
+  detector: 'likelihood-ensemble',
   correlation_id: 'c-1',
+  severity: 'critical',
   ...overrides,
 });
 

@@ -14,6 +14,7 @@ import { CertificateRegistry } from './pki/certificate-registry.js';
 import { policyAuthorizer } from './policy-authorizer.js';
 import { LocalPolicyStore } from './policy-store.js';
 import type { LocalRegistry } from './registry.js';
+import { publishAsService } from './broker/service-publish.js';
 import { publishRegistryEvents } from './registry-event-publisher.js';
 import { createShadowHttpHandler, isShadowHttpPath } from './shadow-http.js';
 import { LocalShadowService } from './shadow-service.js';
@@ -62,6 +63,11 @@ export interface LocalIotCore {
   readonly mqttUrl: string | undefined;
   /** The endpoint for IoTClient and IoTDataPlaneClient. */
   readonly controlPlaneUrl: string;
+  /**
+   * Publishes at QoS 1 as IoT Core itself (no client, no policy, no rules): how the platform hands its own
+   * events (e.g. anomaly alarms) to MQTT subscribers.
+   */
+  publish(topic: string, payload: Buffer | string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -151,19 +157,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
       logger,
       publish: async (message) => {
         await toRules(message.topic, Buffer.from(message.payload));
-        await new Promise<void>((resolve, reject) =>
-          broker.aedes.publish(
-            {
-              cmd: 'publish',
-              topic: message.topic,
-              payload: message.payload,
-              qos: 1,
-              retain: false,
-              dup: false,
-            },
-            (error) => (error ? reject(error) : resolve()),
-          ),
-        );
+        await publishAsService(broker.aedes, message.topic, message.payload);
       },
     });
     const controlPlane: ControlPlane = await startControlPlane({
@@ -188,6 +182,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
       mqttsUrl: `mqtts://${host}:${tls.port}`,
       mqttUrl: options.mqttPort === null ? undefined : broker.url,
       controlPlaneUrl: controlPlane.url,
+      publish: (topic, payload) => publishAsService(broker.aedes, topic, payload),
       close,
     };
   } catch (error) {

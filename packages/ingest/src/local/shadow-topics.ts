@@ -8,6 +8,7 @@ import {
   type ShadowAddress,
   type ShadowOperation,
 } from '../core/shadow/shadow-address.js';
+import { publishAsService } from './broker/service-publish.js';
 import { maxInFlightRequestsPerConnection } from '../core/shadow/shadow-limits.js';
 import {
   acceptedMessage,
@@ -39,20 +40,7 @@ export function attachShadowTopics(
   const { logger, onResponse } = options;
   const inFlightByClient = new Map<string, number>();
 
-  const publish = (message: ShadowMessage) =>
-    new Promise<void>((resolve, reject) =>
-      aedes.publish(
-        {
-          cmd: 'publish',
-          topic: message.topic,
-          payload: Buffer.from(message.payload),
-          qos: 1,
-          retain: false,
-          dup: false,
-        },
-        (error) => (error ? reject(error) : resolve()),
-      ),
-    );
+  const publish = (message: ShadowMessage) => publishAsService(aedes, message.topic, message.payload);
   const respond = async (messages: ShadowMessage[]) => {
     for (const message of messages) {
       await onResponse?.(message);

@@ -1,30 +1,69 @@
-// The detector and alarm state of every (thing, metric) series, serialisable as one JSON object.
+// The detector and alarm state of every (thing, metric) series, serialisable as one JSON object (a file
+// locally, one DynamoDB item per thing on AWS).
 import type { AlarmState } from './alarm.js';
-import { zscoreDetector, type ZScoreState } from './zscore-detector.js';
+import { defaultDetector, likelihoodEnsembleDefaults, type StreamingDetector } from './detectors/index.js';
 
 export interface SeriesState {
-  detector: ZScoreState;
+  /** The detector that owns `state`: state of another detector (e.g. after an upgrade) is started afresh. */
+  detector: string;
+  state: unknown;
+  /** Points scored so far; the first `learningPoints` score null (the detector is still learning). */
+  points: number;
   alarm: AlarmState;
 }
+
+export interface SeriesDetection {
+  readonly detector: StreamingDetector<unknown>;
+  /** Points a new series learns from before its scores mean anything. */
+  readonly learningPoints: number;
+}
+
+/** What the platform scores with: the default detector, silent during its warm-up. */
+export const platformDetection: SeriesDetection = {
+  detector: defaultDetector as StreamingDetector<unknown>,
+  learningPoints: likelihoodEnsembleDefaults.warmUpPoints,
+};
 
 export class DetectorStates {
   private readonly bySeries = new Map<string, SeriesState>();
 
-  static fromJSON(json: Record<string, SeriesState>): DetectorStates {
-    const states = new DetectorStates();
-    for (const [key, state] of Object.entries(json)) states.bySeries.set(key, structuredClone(state));
+  constructor(readonly detection: SeriesDetection = platformDetection) {}
+
+  /** Restores serialised states, dropping those another detector wrote (their series start afresh). */
+  static fromJSON(
+    json: Record<string, unknown>,
+    detection: SeriesDetection = platformDetection,
+  ): DetectorStates {
+    const states = new DetectorStates(detection);
+    for (const [key, value] of Object.entries(json)) {
+      const series = value as Partial<SeriesState> | null;
+      if (series?.detector !== detection.detector.name || typeof series.points !== 'number') continue;
+      states.bySeries.set(key, structuredClone(series as SeriesState));
+    }
     return states;
   }
 
   /** The state of one series, created on first use. */
   of(thingName: string, metric: string): SeriesState {
     const key = `${thingName}/${metric}`;
-    let state = this.bySeries.get(key);
-    if (!state) {
-      state = { detector: zscoreDetector.initialState(), alarm: { raised: false } };
-      this.bySeries.set(key, state);
+    let series = this.bySeries.get(key);
+    if (!series) {
+      series = {
+        detector: this.detection.detector.name,
+        state: this.detection.detector.initialState(),
+        points: 0,
+        alarm: { raised: false },
+      };
+      this.bySeries.set(key, series);
     }
-    return state;
+    return series;
+  }
+
+  /** Scores one point of a series and learns it: null while the series is still learning. */
+  score(series: SeriesState, value: number, timestamp: number): number | null {
+    const score = this.detection.detector.score(series.state, value, timestamp);
+    series.points += 1;
+    return series.points > this.detection.learningPoints ? score : null;
   }
 
   get size(): number {

@@ -11,7 +11,6 @@ import { nextAlarmTransition } from './alarm.js';
 import type { DetectorStates } from './detector-states.js';
 import { defaultEnrichment, type ThingContext, type ThingEnrichment } from './enrichment/index.js';
 import { validateEnvelope } from './validate-envelope.js';
-import { zscoreDetector } from './zscore-detector.js';
 
 export interface TransformResult {
   readonly readings: EnrichedReading[];
@@ -50,22 +49,23 @@ export function transformBatch(
 
 function score(row: EnrichedReading, detectors: DetectorStates) {
   const series = detectors.of(row.thing_name, row.metric);
-  const anomalyScore = zscoreDetector.score(series.detector, row.value);
+  const anomalyScore = detectors.score(series, row.value, row.device_time);
   // The row was built for this batch alone, so it is scored in place rather than copied.
   const reading = row;
   reading.anomaly_score = anomalyScore;
   const transition = nextAlarmTransition(series.alarm, anomalyScore);
   const anomaly: AnomalyEvent | undefined = transition && {
-    event_id: `${row.thing_name}/${row.metric}/${row.message_id}/${transition}`,
+    event_id: `${row.thing_name}/${row.metric}/${row.message_id}/${transition.state}`,
     thing_name: row.thing_name,
     metric: row.metric,
-    state: transition,
+    state: transition.state,
     score: anomalyScore ?? 0,
     value: row.value,
     device_time: row.device_time,
     received_at: row.received_at,
-    detector: zscoreDetector.name,
+    detector: series.detector,
     correlation_id: row.correlation_id,
+    severity: transition.severity,
   };
   return { reading, anomaly };
 }

@@ -45,6 +45,9 @@ export const devicesDirOf = (config: Pick<PlatformConfig, 'dataDir'>): string =>
   resolve(config.dataDir, 'devices');
 export const streamDirOf = (config: Pick<PlatformConfig, 'dataDir'>): string =>
   resolve(config.dataDir, 'stream');
+/** The anomaly detectors' learning per series, kept across restarts. */
+export const detectorStatePathOf = (config: Pick<PlatformConfig, 'dataDir'>): string =>
+  resolve(config.dataDir, 'transform', 'detector-states.json');
 /** Where a running platform says where it listens, for the CLI's other commands. */
 export const endpointsFileOf = (config: Pick<PlatformConfig, 'dataDir'>): string =>
   resolve(config.dataDir, 'endpoints.json');

@@ -27,12 +27,15 @@ import {
   DurableTelemetryStream,
   invalidateOnRegistryChanges,
   invalidateOnShadowChange,
+  keepSavingDetectorStates,
+  loadDetectorStates,
   reportedStateFrom,
   startTransformWorker,
   telemetryRule,
   ThingContextCache,
 } from '@tributary/transform/local';
 import {
+  detectorStatePathOf,
   devicesDirOf,
   endpointsFileOf,
   iotCoreDirOf,
@@ -104,7 +107,14 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     // they changed; the shadows are read once IoT Core is up (readShadowsFrom below).
     const contexts = new ThingContextCache(registry);
     stopsInOrder.push(invalidateOnRegistryChanges(contexts, registry));
-    startTransformWorker({ stream, contexts, sink, logger: log });
+    // Saved a last time after the stream has stopped (stops run in reverse order).
+    const detectorStateFile = {
+      path: detectorStatePathOf(config),
+      logger: log.child({ component: 'detectors' }),
+    };
+    const detectors = await loadDetectorStates(detectorStateFile);
+    stopsInOrder.push(keepSavingDetectorStates(detectors, detectorStateFile));
+    startTransformWorker({ stream, contexts, sink, logger: log, detectors });
     stopsInOrder.push(() => stream.stop());
 
     const dashboard = await startDashboardServer({

@@ -1,8 +1,10 @@
 // Simulated devices: real MQTT clients that connect as their thing — over mutual TLS with their own
 // certificate when given credentials, as a device meets AWS IoT Core — and publish telemetry at QoS 1,
-// with daily-cycle values, noise and a rare spike so the anomaly detector has something to find.
-import { topics, type Logger, type TelemetryReading } from '@tributary/contracts';
+// with the seeded signals `tributary simulate` sends (daily cycle, noise, drift, and injected spikes,
+// steps and drifts) so the anomaly detector has something to find.
+import type { Logger } from '@tributary/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
+import { deviceSignalsOf, fleetPlanOf, telemetryPayloadOf } from '../core/simulation/index.js';
 import type { LocalRegistry } from './registry.js';
 
 /** What a device presents over mutual TLS: its certificate and key, and the CA it trusts, as PEM. */
@@ -23,10 +25,8 @@ export interface FleetSimulatorOptions {
   readonly devices?: number;
   /** Milliseconds between two readings of one device. @default 1000 */
   readonly intervalMs?: number;
-  /** Chance that a reading is a spike. @default 0.01 */
-  readonly spikeProbability?: number;
-  /** @default Math.random */
-  readonly random?: () => number;
+  /** Seeds the devices' signals and injected anomalies. @default 1 */
+  readonly seed?: number;
 }
 
 export interface FleetSimulator {
@@ -36,22 +36,24 @@ export interface FleetSimulator {
   stop(): Promise<void>;
 }
 
-const sites = ['plant-north', 'plant-south'];
-
 export async function startFleetSimulator(options: FleetSimulatorOptions): Promise<FleetSimulator> {
   const count = options.devices ?? 5;
   const intervalMs = options.intervalMs ?? 1000;
-  const random = options.random ?? Math.random;
-  const thingNames = Array.from({ length: count }, (_, i) => `sim-sensor-${String(i + 1).padStart(3, '0')}`);
+  const plan = fleetPlanOf({
+    devices: count,
+    ratePerSecond: (count * 1000) / intervalMs,
+    seed: options.seed ?? 1,
+  });
+  const thingNames = plan.devices.map((device) => device.thingName);
   let acknowledged = 0;
 
   // As in AWS, a thing's type must exist before the thing names it (CreateThingType is idempotent).
   await options.registry.createThingType({ thingTypeName: 'environment-sensor' });
-  for (const [i, thingName] of thingNames.entries()) {
+  for (const device of plan.devices) {
     await options.registry.createThing({
-      thingName,
+      thingName: device.thingName,
       thingTypeName: 'environment-sensor',
-      attributes: { site: sites[i % sites.length] ?? 'plant-north', simulated: 'true' },
+      attributes: { site: device.site, simulated: 'true' },
     });
   }
   const clients: MqttClient[] = await Promise.all(
@@ -71,18 +73,18 @@ export async function startFleetSimulator(options: FleetSimulatorOptions): Promi
     }),
   );
   const timers = clients.map((client, i) => {
-    const thingName = thingNames[i] as string;
+    const device = plan.devices[i]!;
+    const signals = deviceSignalsOf(device);
     return setInterval(() => {
-      const reading = readingAt(Date.now(), i, random() < (options.spikeProbability ?? 0.01), random);
-      client.publish(
-        topics.telemetry(thingName),
-        JSON.stringify({ messageId: `${thingName}-${reading.ts}`, ...reading }),
-        { qos: 1 },
-        (error) => {
-          if (error) options.logger.warn('simulated publish failed', { thingName, error: error.message });
-          else acknowledged++;
-        },
-      );
+      const message = telemetryPayloadOf(signals.next(Date.now()));
+      client.publish(message.topic, message.payload, { qos: 1 }, (error) => {
+        if (error) {
+          options.logger.warn('simulated publish failed', {
+            thingName: device.thingName,
+            error: error.message,
+          });
+        } else acknowledged++;
+      });
     }, intervalMs);
   });
   options.logger.info('fleet simulator started', { devices: count, intervalMs });
@@ -96,21 +98,3 @@ export async function startFleetSimulator(options: FleetSimulatorOptions): Promi
     },
   };
 }
-
-function readingAt(
-  ts: number,
-  device: number,
-  spike: boolean,
-  random: () => number,
-): TelemetryReading & { ts: number } {
-  const dayFraction = (ts % 86_400_000) / 86_400_000;
-  const cycle = Math.sin(2 * Math.PI * dayFraction + device);
-  const temperature = 21 + 3 * cycle + (random() - 0.5) * 0.4 + (spike ? 15 : 0);
-  const humidity = 45 - 5 * cycle + (random() - 0.5);
-  return {
-    ts,
-    metrics: { temperature: round(temperature), humidity: round(humidity) },
-  };
-}
-
-const round = (value: number): number => Math.round(value * 100) / 100;

@@ -6,3 +6,4 @@ export * from './context-invalidation.js';
 export * from './shadow-reported-state.js';
 export * from './transform-worker.js';
 export * from './nab-runner.js';
+export * from './detector-state-file.js';

@@ -70,8 +70,19 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
   // Components stop in the reverse order they started: upstream first, so every message a device got
   // a PUBACK for reaches the lake before the lake closes. A failed start stops what did start.
   const stopsInOrder: (() => Promise<void> | void)[] = [];
+  // A stop that fails (e.g. a lake that cannot flush) does not keep the others from running; the first
+  // failure is rethrown once everything has stopped.
   const stopAll = async () => {
-    for (const stop of stopsInOrder.splice(0).reverse()) await stop();
+    const failures: unknown[] = [];
+    for (const stop of stopsInOrder.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        failures.push(error);
+        log.error('a component failed to stop cleanly', { error });
+      }
+    }
+    if (failures.length > 0) throw failures[0];
   };
 
   try {
@@ -192,7 +203,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
 
     return { config, ...endpoints, lakeDir, simulator, stop: stopAll };
   } catch (error) {
-    await stopAll();
+    await stopAll().catch(() => undefined); // already logged; the start failure is what to report
     throw error;
   }
 }

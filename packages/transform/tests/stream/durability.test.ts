@@ -77,6 +77,27 @@ describe('durable telemetry stream: durability', () => {
     expect(consumer.numbersOf('pump-7')).toEqual([4, 5, 6]);
   });
 
+  it('stops within its grace period while a batch can never finish (e.g. the lake cannot be written), and delivers that batch again at the next start', async () => {
+    const stuck = await open({ stopGraceMs: 200 });
+    for (const n of range(1, 3)) await stuck.put(envelope('pump-7', n));
+    let delivered = 0;
+    stuck.consume(
+      async (records) => {
+        delivered += records.length;
+        await new Promise(() => undefined);
+      },
+      async () => undefined,
+    );
+    await expect.poll(() => delivered).toBe(3);
+    const stoppedIn = Date.now();
+    await stuck.stop();
+    expect(Date.now() - stoppedIn).toBeLessThan(2_000);
+    const restarted = await open();
+    const consumer = recordDeliveries(restarted);
+    await expect.poll(() => restarted.processed).toBe(3);
+    expect(consumer.numbersOf('pump-7')).toEqual([1, 2, 3]);
+  });
+
   it('cuts a torn record off the tail on open and never delivers it', async () => {
     const { path, intactBytes } = await segmentOfThreeRecords();
     await truncate(path, intactBytes - 7); // the last record's write was cut short by the crash

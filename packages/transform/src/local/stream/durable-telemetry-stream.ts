@@ -31,6 +31,8 @@ export interface DurableTelemetryStreamOptions {
   readonly maxAttempts?: number;
   /** A segment is sealed and a new one started past this size. @default 16 MiB */
   readonly segmentBytes?: number;
+  /** How long `stop` waits for batches in flight before leaving them to the next start. @default 10_000 */
+  readonly stopGraceMs?: number;
 }
 
 /**
@@ -190,6 +192,7 @@ export class DurableTelemetryStream implements TelemetryStream {
       maxAttempts: this.options.maxAttempts ?? 3,
       logger,
       onCheckpoint: (records) => this.afterCheckpoint(records),
+      stopGraceMs: this.options.stopGraceMs ?? 10_000,
     });
     return { id, log, consumer, replayedThrough: 0 };
   }

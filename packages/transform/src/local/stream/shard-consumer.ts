@@ -26,6 +26,8 @@ export interface ShardConsumerOptions {
   readonly logger: Logger;
   /** Called after every checkpoint with how many records it moved past. */
   readonly onCheckpoint: (records: number) => void;
+  /** How long `stop` waits for the batch in flight (e.g. a lake that cannot be written never finishes it). */
+  readonly stopGraceMs: number;
 }
 
 export interface ShardHandlers {
@@ -47,6 +49,8 @@ export class ShardConsumer {
   private wake: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private stopping = false;
+  /** Set when `stop` gave up on the batch in flight: nothing is checkpointed after that. */
+  private abandoned = false;
   private signalStop: () => void = () => undefined;
   private readonly stopRequested = new Promise<void>((resolve) => (this.signalStop = resolve));
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -89,12 +93,31 @@ export class ShardConsumer {
     return this.serialized(() => this.options.log.deleteExpiredSegments(this.checkpointed, cutoffMs));
   }
 
-  /** Lets the batch in flight finish and checkpoint, then closes the reader. */
+  /**
+   * Lets the batch in flight finish and checkpoint, then closes the reader. A batch still unfinished after
+   * the grace period is left uncheckpointed: it is delivered again at the next start (at least once).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.signalStop();
     this.wake?.();
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      (this.running ?? Promise.resolve()).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.stopGraceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      this.abandoned = true;
+      this.options.logger.warn(
+        'batch still in flight at stop: left uncheckpointed, delivered again at the next start',
+        {
+          shardId: this.options.shardId,
+          checkpoint: this.checkpointed,
+          records: this.unprocessed.length,
+        },
+      );
+    }
     await this.reader.close();
   }
 
@@ -176,6 +199,8 @@ export class ShardConsumer {
   }
 
   private async checkpointThrough(count: number): Promise<void> {
+    if (this.abandoned)
+      throw new Error('the stream stopped before this batch finished: it is delivered again');
     const last = this.unprocessed[count - 1] as StoredRecord;
     await writeCheckpoint(this.options.shardDir, last.sequenceNumber);
     this.checkpointed = last.sequenceNumber;

@@ -64,6 +64,16 @@ export const parameters = {
       'detector-state-table',
       'DynamoDB table of detector state',
     ),
+    anomalyEventBusName: parameter(
+      'transform',
+      'anomaly-event-bus-name',
+      'EventBridge bus the Enrichment Lambda puts anomaly alarm transitions on',
+    ),
+    anomalyAlarmTopicArn: parameter(
+      'transform',
+      'anomaly-alarm-topic-arn',
+      'SNS topic that receives raised anomaly alarms (subscribe operators here)',
+    ),
   },
   store: {
     lakeBucketName: parameter('store', 'lake-bucket-name', 'S3 bucket of the curated lake'),

@@ -7,6 +7,8 @@ export type LakeWriterErrorCode =
   | 'BUFFER_FULL'
   /** Writing a Parquet file failed; its rows stay buffered for the next flush. */
   | 'WRITE_FAILED'
+  /** The lake's disk is full (ENOSPC): free space; the buffered rows are written at the next flush. */
+  | 'DISK_FULL'
   /** A computed file path left the lake directory. Never expected: partition paths come from timestamps. */
   | 'UNSAFE_PATH'
   | 'CLOSED';
@@ -21,4 +23,16 @@ export class LakeWriterError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * Whether `error`, or an error it wraps, is ENOSPC: from Node's fs (`code`) or from DuckDB, whose IO errors
+ * carry only the C library's text for it.
+ */
+export function isDiskFull(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if ((cause as { code?: unknown }).code === 'ENOSPC') return true;
+    if (cause.message.includes('No space left on device')) return true;
+  }
+  return false;
 }

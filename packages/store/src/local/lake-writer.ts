@@ -4,6 +4,7 @@ import type { AnyLakeTableName, LakeTableName, RollupTableName } from '@tributar
 import {
   BoundedKeySet,
   groupRowsByPartition,
+  isDiskFull,
   isRollupTable,
   lakeTableNames,
   LakeWriterError,
@@ -36,6 +37,7 @@ export interface LakeWriterStats {
   readonly rowsWritten: Record<AnyLakeTableName, number>;
   readonly filesWritten: number;
   readonly duplicatesSkipped: number;
+  /** Rows held in memory and not yet in Parquet, those the running flush is writing included. */
   readonly bufferedRows: number;
   /** Why the last flush failed, until a flush succeeds; rows stay buffered meanwhile. */
   readonly lastFlushError: string | null;
@@ -46,6 +48,8 @@ const rememberedKeysLimit = 250_000;
 
 export class LakeWriter {
   private readonly buffered = emptyPerTable<AnyLakeRow[]>(() => []);
+  /** Rows the running flush took out of `buffered` and has not written yet: still held, so still counted. */
+  private rowsBeingWritten = 0;
   private readonly rowsWritten = emptyPerTable(() => 0);
   private readonly writtenKeys = new BoundedKeySet(rememberedKeysLimit);
   /** Partitions whose existing files' keys are already in `writtenKeys`. */
@@ -54,6 +58,8 @@ export class LakeWriter {
   private duplicatesSkipped = 0;
   private lastFlushError: string | null = null;
   private flushQueue: Promise<void> = Promise.resolve();
+  /** The flush waiting behind the running one, if any: it will write every row buffered by then. */
+  private queuedFlush: Promise<void> | null = null;
   /** Rows accepted by `append` so far, and how many of the first of them are in Parquet files. */
   private appendedRows = 0;
   private durableRows = 0;
@@ -62,6 +68,7 @@ export class LakeWriter {
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
+    private readonly lakeDir: string,
     private readonly files: ParquetPartitionFiles,
     private readonly maxBufferedRows: number,
     flushIntervalMs: number,
@@ -74,7 +81,12 @@ export class LakeWriter {
   static async open(options: LakeWriterOptions): Promise<LakeWriter> {
     await writeLakeCatalog(options.lakeDir);
     const files = await ParquetPartitionFiles.open(options.lakeDir);
-    return new LakeWriter(files, options.maxBufferedRows ?? 50_000, options.flushIntervalMs ?? 500);
+    return new LakeWriter(
+      options.lakeDir,
+      files,
+      options.maxBufferedRows ?? 50_000,
+      options.flushIntervalMs ?? 500,
+    );
   }
 
   /** Validates and buffers rows; throws LakeWriterError (INVALID_ROW, BUFFER_FULL, CLOSED) without buffering any. */
@@ -97,12 +109,24 @@ export class LakeWriter {
     const buffer = this.buffered[table];
     for (const row of validateLakeRows(table, rows)) buffer.push(row);
     this.appendedRows += rows.length;
-    if (this.bufferedRowCount >= this.maxBufferedRows / 2) this.flushInBackground();
+    // While writes fail (a full disk) only the timer retries: one attempt per interval, not one per append.
+    if (this.bufferedRowCount >= this.maxBufferedRows / 2 && this.lastFlushError === null) {
+      this.flushInBackground();
+    }
   }
 
-  /** Writes every row buffered so far. On failure the unwritten rows stay buffered for the next flush. */
+  /**
+   * Writes every row buffered so far. On failure the unwritten rows stay buffered for the next flush.
+   * Calls made while a flush runs share the one queued after it, which writes all their rows: without
+   * that, each append past half the buffer would queue another attempt to write the whole buffer.
+   */
   flush(): Promise<void> {
-    const flushed = this.flushQueue.then(() => this.writeBuffered());
+    if (this.queuedFlush) return this.queuedFlush;
+    const flushed = this.flushQueue.then(() => {
+      this.queuedFlush = null;
+      return this.writeBuffered();
+    });
+    this.queuedFlush = flushed;
     this.flushQueue = flushed.catch(() => undefined);
     return flushed;
   }
@@ -144,7 +168,10 @@ export class LakeWriter {
   }
 
   private get bufferedRowCount(): number {
-    return lakeTableNames.reduce((count, table) => count + this.buffered[table].length, 0);
+    return lakeTableNames.reduce(
+      (count, table) => count + this.buffered[table].length,
+      this.rowsBeingWritten,
+    );
   }
 
   private flushInBackground(): void {
@@ -180,21 +207,37 @@ export class LakeWriter {
     const rows = this.buffered[table];
     if (rows.length === 0) return;
     this.buffered[table] = [];
+    this.rowsBeingWritten = rows.length;
     const batches = groupRowsByPartition(table, rows);
     for (const [index, batch] of batches.entries()) {
       try {
         await this.writePartition(table, batch);
+        this.rowsBeingWritten -= batch.rows.length;
       } catch (error) {
         const unwritten = batches.slice(index).flatMap((b) => b.rows);
         this.buffered[table] = [...unwritten, ...this.buffered[table]];
-        throw new LakeWriterError(
-          'WRITE_FAILED',
-          `Writing ${unwritten.length} "${table}" rows to ${batch.partitionPath} failed: ${String(error)}. ` +
-            'They stay buffered and are retried at the next flush.',
-          { cause: error },
-        );
+        this.rowsBeingWritten = 0;
+        throw this.writeErrorOf(error, `${unwritten.length} "${table}" rows`, batch.partitionPath);
       }
     }
+  }
+
+  private writeErrorOf(error: unknown, rows: string, partitionPath: string): LakeWriterError {
+    if (isDiskFull(error)) {
+      return new LakeWriterError(
+        'DISK_FULL',
+        `The lake's disk is full (ENOSPC): ${rows} for ${partitionPath} were not written. Free space under ` +
+          `${this.lakeDir}; meanwhile the rows stay buffered, are retried every flush, and appends beyond ` +
+          `${this.maxBufferedRows} buffered rows are refused. (${String(error)})`,
+        { cause: error },
+      );
+    }
+    return new LakeWriterError(
+      'WRITE_FAILED',
+      `Writing ${rows} to ${partitionPath} failed: ${String(error)}. ` +
+        'They stay buffered and are retried at the next flush.',
+      { cause: error },
+    );
   }
 
   private async writePartition(

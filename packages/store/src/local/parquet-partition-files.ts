@@ -70,6 +70,7 @@ export class ParquetPartitionFiles {
     const dataFile = join(directory, dataFileName(Date.now(), randomUUID()));
     const temporaryFile = temporaryNameOf(dataFile);
     const firstCreated = await mkdir(directory, { recursive: true });
+    let renamed = false;
     try {
       await this.stage(table, rows);
       await this.connection.run(
@@ -78,11 +79,13 @@ export class ParquetPartitionFiles {
       );
       await syncFile(temporaryFile);
       await rename(temporaryFile, dataFile);
+      renamed = true;
       await syncDirectories(directory, firstCreated ? dirname(firstCreated) : directory);
       return dataFile;
     } catch (error) {
-      // A truncated temp file is invisible to readers, but it would still use the space that ran out.
-      await rm(temporaryFile, { force: true });
+      // A truncated temp file is invisible to readers, but it would still use the space that ran out. A file
+      // renamed but not made durable is withdrawn too: the caller keeps its rows, and the retry rewrites them.
+      await rm(renamed ? dataFile : temporaryFile, { force: true });
       throw error;
     } finally {
       await this.connection.run(`DELETE FROM ${stagingTableOf(table)}`);

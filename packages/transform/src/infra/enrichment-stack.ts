@@ -1,6 +1,7 @@
-// The Enrichment Lambda on the telemetry stream: decode, validate, enrich from the IoT registry, score,
-// and put each lake table's rows on its stream. Partial batch failures, bisect on error, bounded retries
-// and record age, and a dead-letter queue for batches that still fail.
+// The Enrichment Lambda on the telemetry stream: decode, validate, enrich from the IoT registry (thing,
+// groups, classic shadow), score, put each lake table's rows on its stream and anomaly events on the stage's
+// bus. Partial batch failures, bisect on error, bounded retries and record age, and a dead-letter queue for
+// batches that still fail.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -42,7 +43,7 @@ export class EnrichmentStack extends StageStack<'transform'> {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.enrichment = new lambda.Function(this, 'Enrichment', {
-      code: bundledHandlerCode(new URL('../lambda/enrichment-handler.ts', import.meta.url)),
+      code: bundledHandlerCode(new URL('../lambda/enrichment-function.ts', import.meta.url)),
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -56,6 +57,7 @@ export class EnrichmentStack extends StageStack<'transform'> {
         ANOMALIES_STREAM_ARN: streaming.lakeStreams.anomalies.streamArn,
         QUARANTINE_STREAM_ARN: streaming.lakeStreams.quarantine.streamArn,
         DETECTOR_STATE_TABLE: anomalyDetection.detectorState.tableName,
+        ANOMALY_EVENT_BUS_NAME: anomalyDetection.anomalyEvents.eventBusName,
         NODE_OPTIONS: '--enable-source-maps',
       },
     });
@@ -86,11 +88,17 @@ export class EnrichmentStack extends StageStack<'transform'> {
     );
     for (const stream of Object.values(streaming.lakeStreams)) stream.grantWrite(this.enrichment);
     anomalyDetection.detectorState.grantReadWriteData(this.enrichment);
+    anomalyDetection.anomalyEvents.grantPutEventsTo(this.enrichment);
+    // The thing context: registry record, direct groups and classic shadow, as the local platform reads it.
     this.enrichment.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['iot:DescribeThing'],
+        actions: ['iot:DescribeThing', 'iot:ListThingGroupsForThing', 'iot:GetThingShadow'],
         resources: [this.formatArn({ service: 'iot', resource: 'thing', resourceName: '*' })],
       }),
+    );
+    // The account's iot:Data-ATS endpoint, where GetThingShadow is served (lambda/iot-shadow-reader.ts).
+    this.enrichment.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }),
     );
 
     this.publish(parameters.transform.enrichmentFunctionName, this.enrichment.functionName);
@@ -106,12 +114,12 @@ export class EnrichmentStack extends StageStack<'transform'> {
       {
         id: `AwsSolutions-IAM5[Resource::${nagArnOf(this, 'iot', 'thing/*')}]`,
         reason:
-          'Enrichment describes whichever thing sent the reading; thing names are not known at deploy time.',
+          'Enrichment describes whichever thing sent the reading, and reads its groups and shadow; thing names are not known at deploy time.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords support no resource-level permissions.',
+          'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords) and iot:DescribeEndpoint support no resource-level permissions.',
       },
       ...kmsGrantWildcards,
     );

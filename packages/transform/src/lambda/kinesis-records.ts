@@ -37,3 +37,8 @@ export function decodeKinesisRecord(record: KinesisStreamRecord): DecodedRecord 
   }
   return { kind: 'envelope', sequenceNumber, envelope: parsed.data };
 }
+
+/** The correlation id a record's logs carry: its envelope's, or the one its quarantine record was given. */
+export function correlationIdOf(record: DecodedRecord): string {
+  return record.kind === 'envelope' ? record.envelope.correlationId : record.record.correlation_id;
+}

@@ -2,12 +2,25 @@
 // Reports which rows failed so the handler can fail the stream records they came from.
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { silentLogger, type LakeTableName, type Logger } from '@tributary/contracts';
+import type { TransformResult } from '../core/index.js';
 
 export interface LakeRowToPut {
   readonly table: LakeTableName;
   readonly row: Record<string, unknown>;
   /** Keeps a thing's rows in order on one shard. */
   readonly partitionKey: string;
+}
+
+/** A transform result's rows, each headed for its table's stream. */
+export function lakeRowsOf(result: TransformResult): LakeRowToPut[] {
+  const tables: [LakeTableName, readonly Record<string, unknown>[]][] = [
+    ['telemetry', result.readings],
+    ['anomalies', result.anomalies],
+    ['quarantine', result.quarantined],
+  ];
+  return tables.flatMap(([table, rows]) =>
+    rows.map((row) => ({ table, row, partitionKey: String(row['thing_name'] ?? row['correlation_id']) })),
+  );
 }
 
 /** PutRecords takes at most 500 records per call. */

@@ -67,6 +67,38 @@ describe('EnrichmentStack', () => {
     });
   });
 
+  it('may put events on the anomaly bus only, and read the thing context of things only', () => {
+    const statements = Object.values(enrichment.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (
+          policy as {
+            Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } };
+          }
+        ).Properties.PolicyDocument.Statement,
+    );
+    const putEvents = statements.find((statement) => statement.Action === 'events:PutEvents');
+    expect(JSON.stringify(putEvents?.Resource)).toContain('AnomalyEvents');
+    const thingContext = statements.find(
+      (statement) => Array.isArray(statement.Action) && statement.Action.includes('iot:GetThingShadow'),
+    );
+    expect(thingContext?.Action).toEqual([
+      'iot:DescribeThing',
+      'iot:ListThingGroupsForThing',
+      'iot:GetThingShadow',
+    ]);
+    expect(JSON.stringify(thingContext?.Resource)).toContain(':thing/*');
+  });
+
+  it('tells the handler which bus to put anomaly events on', () => {
+    enrichment.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ANOMALY_EVENT_BUS_NAME: { 'Fn::ImportValue': Match.stringLikeRegexp('AnomalyEvents') },
+        }),
+      },
+    });
+  });
+
   it('runs the bundled handler on a current Node runtime with traces and a log retention', () => {
     enrichment.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
@@ -108,6 +140,60 @@ describe('AnomalyDetectionStack', () => {
     });
     anomalyDetection.hasResourceProperties('AWS::SSM::Parameter', {
       Name: parameters.transform.detectorStateTableName.name,
+    });
+  });
+
+  it('publishes the anomaly event bus and the alarm topic in the SSM catalogue', () => {
+    anomalyDetection.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters.transform.anomalyEventBusName.name,
+      Value: { Ref: Match.stringLikeRegexp('AnomalyEvents') },
+    });
+    anomalyDetection.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters.transform.anomalyAlarmTopicArn.name,
+      Value: { Ref: Match.stringLikeRegexp('AnomalyAlarms') },
+    });
+  });
+
+  it("routes raised anomalies from the stage's own bus to the alarm topic, with a dead-letter queue", () => {
+    anomalyDetection.resourceCountIs('AWS::Events::EventBus', 1);
+    anomalyDetection.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: Match.stringLikeRegexp('AnomalyEvents') },
+      EventPattern: { source: ['tributary.transform'], 'detail-type': ['Tributary Anomaly Raised'] },
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: Match.stringLikeRegexp('AnomalyAlarms') },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+        }),
+      ],
+    });
+  });
+
+  it('encrypts the alarm topic with a rotating key EventBridge may use, and refuses plain HTTP', () => {
+    const topic = Object.values(anomalyDetection.findResources('AWS::SNS::Topic'))[0] as {
+      Properties: { KmsMasterKeyId: { 'Fn::GetAtt': [string, string] } };
+    };
+    const keyId = topic.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
+    const key = anomalyDetection.findResources('AWS::KMS::Key')[keyId] as {
+      Properties: { EnableKeyRotation: boolean; KeyPolicy: { Statement: unknown[] } };
+    };
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      }),
+    );
+    anomalyDetection.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' } }),
+        ]),
+      },
+    });
+    anomalyDetection.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
     });
   });
 });

@@ -7,13 +7,15 @@ import {
   PutItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
+import { DescribeThingCommand, IoTClient, ListThingGroupsForThingCommand } from '@aws-sdk/client-iot';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { SeriesState } from '../../src/core/index.js';
 import { createEnrichmentHandler } from '../../src/lambda/enrichment-handler.js';
 import { DetectorStateTable } from '../../src/lambda/detector-state-table.js';
 import { IotThingRegistry } from '../../src/lambda/iot-thing-registry.js';
+import { quietTelemetry } from './quiet-telemetry.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const iot = mockClient(IoTClient);
@@ -56,19 +58,21 @@ const coldHandler = () =>
   createEnrichmentHandler({
     registry: new IotThingRegistry(new IoTClient({ region: 'eu-west-1' })),
     writer: { put: async () => [] },
+    anomalyEvents: { publish: async () => [] },
+    telemetry: quietTelemetry(),
     stateStore: new DetectorStateTable(table, new DynamoDBClient({ region: 'eu-west-1' })),
   });
 
+/** How many points of the thing's metric `t` the stored state has learnt from. */
 const countOf = (thing: string) =>
-  (JSON.parse(stored.get(thing)?.['state']?.S ?? '{}') as Record<string, { detector: { count: number } }>)[
-    `${thing}/t`
-  ]?.detector.count;
+  (JSON.parse(stored.get(thing)?.['state']?.S ?? '{}') as Record<string, SeriesState>)[`${thing}/t`]?.points;
 
 beforeEach(() => {
   stored = new Map();
   dynamo.reset();
   iot.reset();
   iot.on(DescribeThingCommand).resolves({ thingName: 'x', attributes: {} });
+  iot.on(ListThingGroupsForThingCommand).resolves({ thingGroups: [] });
   dynamo
     .on(BatchGetItemCommand)
     .callsFake((input: { RequestItems: Record<string, { Keys: { series: { S: string } }[] }> }) => ({
@@ -120,6 +124,8 @@ describe('detector state in DynamoDB', () => {
     const handler = createEnrichmentHandler({
       registry: new IotThingRegistry(new IoTClient({ region: 'eu-west-1' })),
       writer: { put: async (rows) => rows.map((_, i) => i) },
+      anomalyEvents: { publish: async () => [] },
+      telemetry: quietTelemetry(),
       stateStore: new DetectorStateTable(table, new DynamoDBClient({ region: 'eu-west-1' })),
     });
     const result = await handler(eventOf('pump-7', [20, 21]));

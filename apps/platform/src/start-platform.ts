@@ -109,7 +109,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     let publishAnomalies: (events: readonly AnomalyEvent[]) => Promise<void> = async () => {};
     const sink = {
       write: async (result: TransformResult) => {
-        deliver(result, lake, liveFeed, meter);
+        await deliver(result, lake, liveFeed, meter);
         await lake.flushed();
         await publishAnomalies(result.anomalies);
       },
@@ -136,6 +136,8 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       status: () => ({
         streamDepth: stream.depth,
         processed: stream.processed,
+        // degraded while the lake cannot be written: lake.lastFlushError says why (e.g. DISK_FULL).
+        health: lake.stats.lastFlushError === null ? 'ok' : 'degraded',
         lake: lake.stats,
         awsCostSoFar: meter.readings,
       }),
@@ -208,10 +210,18 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
   }
 }
 
-function deliver(result: TransformResult, lake: LakeWriter, liveFeed: LiveFeed, meter: CostMeter): void {
-  lake.append('telemetry', result.readings);
-  lake.append('anomalies', result.anomalies);
-  lake.append('quarantine', result.quarantined);
+async function deliver(
+  result: TransformResult,
+  lake: LakeWriter,
+  liveFeed: LiveFeed,
+  meter: CostMeter,
+): Promise<void> {
+  // A lake that cannot be written (a full disk) holds the batch here until it can take the rows: the
+  // stream stops checkpointing and fills, and the broker withholds PUBACKs. A retried batch's rows that
+  // were already appended are deduplicated by the writer.
+  await lake.appendWhenRoom('telemetry', result.readings);
+  await lake.appendWhenRoom('anomalies', result.anomalies);
+  await lake.appendWhenRoom('quarantine', result.quarantined);
   // On AWS each lake row is a Kinesis record on its table's stream and a Firehose record.
   for (const row of [...result.readings, ...result.anomalies, ...result.quarantined]) {
     const rowBytes = Buffer.byteLength(JSON.stringify(row)) + 1;

@@ -77,4 +77,26 @@ describe('LakeWriter.flushed', () => {
     await durable;
     expect(writer.stats).toMatchObject({ bufferedRows: 0, rowsWritten: { telemetry: 1 } });
   });
+
+  it('appendWhenRoom waits, instead of refusing, while the buffer is full of rows it cannot write, and buffers them once a flush succeeds', async () => {
+    const small = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000, maxBufferedRows: 2 });
+    try {
+      await mkdir(join(lakeDir, 'telemetry'), { recursive: true });
+      const blocker = join(lakeDir, 'telemetry', 'year=2026');
+      await writeFile(blocker, 'not a directory');
+      small.append('telemetry', [aReading({ message_id: 'a' }), aReading({ message_id: 'b' })]);
+      expect(() => small.append('telemetry', [aReading({ message_id: 'c' })])).toThrow(/limit 2/);
+      const waiting = small.appendWhenRoom('telemetry', [aReading({ message_id: 'c' })]);
+      await expect(small.flush()).rejects.toMatchObject({ code: 'WRITE_FAILED' });
+      expect(await settled(waiting)).toBe(false);
+
+      await rm(blocker);
+      await small.flush();
+      await waiting;
+      await small.flush();
+      expect(small.stats.rowsWritten.telemetry).toBe(3);
+    } finally {
+      await small.close();
+    }
+  });
 });

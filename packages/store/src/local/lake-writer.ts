@@ -66,6 +66,8 @@ export class LakeWriter {
   private readonly durabilityWaiters: { readonly rows: number; readonly resolve: () => void }[] = [];
   private closed = false;
   private readonly timer: NodeJS.Timeout;
+  /** Callers of appendWhenRoom waiting for a flush to free the buffer. */
+  private readonly roomWaiters: (() => void)[] = [];
 
   private constructor(
     private readonly lakeDir: string,
@@ -112,6 +114,22 @@ export class LakeWriter {
     // While writes fail (a full disk) only the timer retries: one attempt per interval, not one per append.
     if (this.bufferedRowCount >= this.maxBufferedRows / 2 && this.lastFlushError === null) {
       this.flushInBackground();
+    }
+  }
+
+  /**
+   * Like `append`, but waits while the buffer is full (a lake that cannot be written) instead of refusing:
+   * backpressure for a caller that must not drop or divert the rows. Resolves once they are buffered.
+   */
+  async appendWhenRoom<T extends LakeTableName>(table: T, rows: readonly LakeRow<T>[]): Promise<void> {
+    for (;;) {
+      try {
+        this.append(table, rows);
+        return;
+      } catch (error) {
+        if (!(error instanceof LakeWriterError && error.code === 'BUFFER_FULL')) throw error;
+      }
+      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
   }
 
@@ -188,6 +206,7 @@ export class LakeWriter {
       for (const table of lakeTableNames) await this.writeTable(table);
       this.lastFlushError = null;
       this.markDurable(appendedBeforeFlush);
+      for (const wake of this.roomWaiters.splice(0)) wake();
     } catch (error) {
       this.lastFlushError = error instanceof Error ? error.message : String(error);
       throw error;

@@ -54,6 +54,11 @@ export const parameters = {
       'Kinesis stream of quarantine records, rows of the quarantine lake table',
     ),
     enrichmentFunctionName: parameter('transform', 'enrichment-function-name', 'The Enrichment Lambda'),
+    enrichmentLogGroupName: parameter(
+      'transform',
+      'enrichment-log-group-name',
+      "The Enrichment Lambda's log group (JSON logs, Powertools)",
+    ),
     pipelineAlarmTopicArn: parameter(
       'transform',
       'pipeline-alarm-topic-arn',
@@ -111,6 +116,15 @@ export const lakeStreamParameterOf = (table: LakeTableName): StageParameter<'tra
 /** The Firehose Store delivers a lake table's rows with (its metrics are on the dashboard). */
 export const deliveryStreamParameterOf = (table: LakeTableName): StageParameter<'store'> =>
   parameters.store[`${table}DeliveryStreamName`];
+
+/**
+ * The log group of every stage's Lambda functions. The stack that owns a function creates its log group
+ * (retention, KMS) — it must exist before the function's first log line, and Cross-cutting deploys last —
+ * and LoggingStack finds them all here to put its error metric filters and alarms on them.
+ */
+export const functionLogGroupParameters: readonly StageParameter[] = [
+  parameters.transform.enrichmentLogGroupName,
+];
 
 /** A parameter stage `S` may read: its own, or one an upstream stage publishes. */
 export type ParameterReadableBy<S extends Stage> = StageParameter<ReadableBy<S>>;

@@ -1,6 +1,6 @@
 // The Cross-cutting stage's CloudFormation, asserted with aws-cdk-lib/assertions; cdk-nag runs on synth.
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { parameters, stages } from '@tributary/contracts';
+import { functionLogGroupParameters, parameters, stages } from '@tributary/contracts';
 import { createTributaryApp } from '@tributary/contracts/cdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditChecks, defineCrossCuttingStage } from '../../src/infra/index.js';
@@ -86,6 +86,41 @@ describe('LoggingStack', () => {
     logging.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [Match.anyValue()],
       Threshold: 10,
+    });
+  });
+
+  it('puts an error metric filter and alarm on every function log group of the SSM catalogue', () => {
+    for (const parameter of functionLogGroupParameters) {
+      const logGroupName = Match.objectLike({ Ref: Match.stringLikeRegexp('SsmParameterValue') });
+      logging.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: logGroupName,
+        FilterPattern: '{ $.level = "ERROR" }',
+      });
+      const parameterNames = Object.values(logging.toJSON()['Parameters'] ?? {}).map(
+        (p) => (p as { Default?: string }).Default,
+      );
+      expect(parameterNames).toContain(parameter.name);
+    }
+    logging.resourcePropertiesCountIs(
+      'AWS::Logs::MetricFilter',
+      { FilterPattern: '{ $.level = "ERROR" }' },
+      functionLogGroupParameters.length,
+    );
+  });
+
+  it("alarms when the share of quarantined messages passes 5% over 15 minutes, from the Enrichment Lambda's EMF metrics", () => {
+    logging.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Threshold: 5,
+      AlarmActions: [Match.anyValue()],
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: '100 * quarantined / MAX([enriched + quarantined, 1])' }),
+        Match.objectLike({
+          Id: 'quarantined',
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ Namespace: 'Tributary', MetricName: 'RecordsQuarantined' }),
+          }),
+        }),
+      ]),
     });
   });
 });

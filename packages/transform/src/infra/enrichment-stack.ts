@@ -38,8 +38,12 @@ export class EnrichmentStack extends StageStack<'transform'> {
     super(scope, id, { ...props, stage: 'transform' });
     const { streaming, anomalyDetection } = props;
 
+    // Owned here, not by LoggingStack: it must exist before the function logs (Cross-cutting deploys last).
+    const logsKey = rotatingKey(this, 'EnrichmentLogsKey', 'Encrypts the Enrichment Lambda log group');
+    logsKey.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
     const logGroup = new logs.LogGroup(this, 'EnrichmentLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: logsKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.enrichment = new lambda.Function(this, 'Enrichment', {
@@ -102,6 +106,7 @@ export class EnrichmentStack extends StageStack<'transform'> {
     );
 
     this.publish(parameters.transform.enrichmentFunctionName, this.enrichment.functionName);
+    this.publish(parameters.transform.enrichmentLogGroupName, logGroup.logGroupName);
     this.alarmOnPipelineTrouble();
 
     const role = this.enrichment.role!;

@@ -127,6 +127,19 @@ describe('EnrichmentStack alarms', () => {
       Name: parameters.transform.pipelineAlarmTopicArn.name,
     });
   });
+
+  it('keeps the Enrichment Lambda logs a month in a KMS-encrypted log group, published for LoggingStack', () => {
+    enrichment.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 30,
+      KmsKeyId: Match.objectLike({
+        'Fn::GetAtt': Match.arrayWith([Match.stringLikeRegexp('EnrichmentLogsKey')]),
+      }),
+    });
+    enrichment.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters.transform.enrichmentLogGroupName.name,
+      Value: { Ref: Match.stringLikeRegexp('EnrichmentLogs') },
+    });
+  });
 });
 
 describe('AnomalyDetectionStack', () => {

@@ -48,6 +48,9 @@ export const streamDirOf = (config: Pick<PlatformConfig, 'dataDir'>): string =>
 /** The anomaly detectors' learning per series, kept across restarts. */
 export const detectorStatePathOf = (config: Pick<PlatformConfig, 'dataDir'>): string =>
   resolve(config.dataDir, 'transform', 'detector-states.json');
+/** The platform's log lines (JSON), which `tributary trace` searches. */
+export const logFileOf = (config: Pick<PlatformConfig, 'dataDir'>): string =>
+  resolve(config.dataDir, 'logs', 'tributary.jsonl');
 /** Where a running platform says where it listens, for the CLI's other commands. */
 export const endpointsFileOf = (config: Pick<PlatformConfig, 'dataDir'>): string =>
   resolve(config.dataDir, 'endpoints.json');

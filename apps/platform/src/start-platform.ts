@@ -2,7 +2,7 @@
 // data path — IoT Core (broker, policies, shadows) → rules → durable stream → transform → lake and live feed
 // → SQL and dashboard.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   createLogger,
   topics,
@@ -41,10 +41,12 @@ import {
   iotCoreDirOf,
   lakeDirOf,
   localAwsLocation,
+  logFileOf,
   registryPathOf,
   streamDirOf,
   type PlatformConfig,
 } from './config.js';
+import { LogFile } from './log-file.js';
 import { simulatedDeviceCredentials } from './simulated-devices.js';
 
 export interface RunningPlatform {
@@ -64,7 +66,7 @@ export interface RunningPlatform {
 }
 
 export async function startPlatform(config: PlatformConfig, logger?: Logger): Promise<RunningPlatform> {
-  const log = logger ?? createLogger({ service: 'tributary', level: config.logLevel });
+  const log = logger ?? (await platformLogger(config));
   const lakeDir = lakeDirOf(config);
   await mkdir(lakeDir, { recursive: true });
   // Components stop in the reverse order they started: upstream first, so every message a device got
@@ -109,7 +111,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     let publishAnomalies: (events: readonly AnomalyEvent[]) => Promise<void> = async () => {};
     const sink = {
       write: async (result: TransformResult) => {
-        await deliver(result, lake, liveFeed, meter);
+        await deliver(result, lake, liveFeed, meter, log);
         await lake.flushed();
         await publishAnomalies(result.anomalies);
       },
@@ -210,11 +212,26 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
   }
 }
 
+/** Logs to stderr and to the data directory's log file, which `tributary trace` reads. */
+async function platformLogger(config: PlatformConfig): Promise<Logger> {
+  await mkdir(dirname(logFileOf(config)), { recursive: true });
+  const file = new LogFile(logFileOf(config));
+  return createLogger({
+    service: 'tributary',
+    level: config.logLevel,
+    write: (line) => {
+      process.stderr.write(line + '\n');
+      file.write(line);
+    },
+  });
+}
+
 async function deliver(
   result: TransformResult,
   lake: LakeWriter,
   liveFeed: LiveFeed,
   meter: CostMeter,
+  log: Logger,
 ): Promise<void> {
   // A lake that cannot be written (a full disk) holds the batch here until it can take the rows: the
   // stream stops checkpointing and fills, and the broker withholds PUBACKs. A retried batch's rows that
@@ -227,6 +244,24 @@ async function deliver(
     const rowBytes = Buffer.byteLength(JSON.stringify(row)) + 1;
     meter.kinesisRecord(rowBytes);
     meter.firehoseRecord(rowBytes);
+  }
+  // One line per quarantined message and per alarm transition, with its correlation id, for `tributary trace`.
+  for (const record of result.quarantined) {
+    log.info('message quarantined', {
+      correlationId: record.correlation_id,
+      stage: record.stage,
+      reason: record.reason,
+      detail: record.detail,
+    });
+  }
+  for (const event of result.anomalies) {
+    log.info(`anomaly alarm ${event.state}`, {
+      correlationId: event.correlation_id,
+      thingName: event.thing_name,
+      metric: event.metric,
+      severity: event.severity,
+      score: event.score,
+    });
   }
   for (const reading of result.readings) liveFeed.publish({ type: 'reading', reading });
   for (const event of result.anomalies) liveFeed.publish({ type: 'anomaly', event });

@@ -210,6 +210,18 @@ describe('the local platform, end to end', () => {
     const { stdout } = await runCli(['trace', String(row?.correlation_id), '--data-dir', dataDir]);
     expect(stdout).toMatch(/ingest\s+received .* from thing e2e-mqttjs/);
     expect(stdout).toMatch(/store\s+telemetry temperature = 42\.5/);
+    const client = await mqtt.connectAsync(platform.mqttUrl, { clientId: 'e2e-trace-broken' });
+    await client.publishAsync('dt/tributary/e2e-trace-broken/telemetry', '{"metrics":{"x":', { qos: 1 });
+    await client.endAsync();
+    const quarantined = await eventually(async () => {
+      const [found] = await sql<{ correlation_id: string }>(
+        "SELECT correlation_id FROM quarantine WHERE client_id = 'e2e-trace-broken'",
+      );
+      return found;
+    }, 10_000);
+    const trace = await runCli(['trace', quarantined.correlation_id, '--data-dir', dataDir]);
+    expect(trace.stdout).toMatch(/transform\s+quarantined by transform: INVALID_JSON/);
+    expect(trace.stdout).toMatch(/log\s+\S+ info: message quarantined \(.*reason INVALID_JSON/);
     await expect(runCli(['trace', 'no-such-id', '--data-dir', dataDir])).rejects.toMatchObject({
       stderr: expect.stringContaining('No row in the lake carries correlation id no-such-id'),
     });

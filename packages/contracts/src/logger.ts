@@ -1,5 +1,6 @@
 // Structured JSON logs, one object per line, shared by every stage's runtime code.
-// Fields named like Powertools Logger's, so local logs and Lambda logs read the same.
+// Fields named like Powertools Logger's, so local logs and Lambda logs read the same. Secrets are
+// redacted by field name (passwords, tokens, private keys, credentials) and PEM private keys by content.
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -52,7 +53,17 @@ export function createLogger(options: LoggerOptions, context: Record<string, unk
 /** A logger that drops everything; for tests and library callers that do not want logs. */
 export const silentLogger: Logger = createLogger({ service: 'silent', write: () => undefined });
 
-function errorAware(_key: string, value: unknown): unknown {
+/** Field names whose values never reach a log: credentials, tokens (ownership tokens too), private keys. */
+const secretFieldPattern = /passw(or)?d|passphrase|secret|token$|private_?key|authorization|credentials?$/i;
+const privateKeyPemPattern =
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+
+function errorAware(key: string, value: unknown): unknown {
+  if (key !== '' && value !== null && value !== undefined && secretFieldPattern.test(key))
+    return '[REDACTED]';
   if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (typeof value === 'string' && value.includes('PRIVATE KEY-----')) {
+    return value.replace(privateKeyPemPattern, '[REDACTED PRIVATE KEY]');
+  }
   return typeof value === 'bigint' ? value.toString() : value;
 }

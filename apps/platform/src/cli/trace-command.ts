@@ -1,8 +1,9 @@
 // `tributary trace <correlation-id>`: where one message went — received, quarantined or enriched,
-// scored, stored — from the rows it left in the lake.
+// scored, stored — from the rows it left in the lake, and what the platform logged about it.
 import { assembleTrace, traceQueries, type TraceTable } from '@tributary/insights';
 import { LakeQueryService, type QueryResult } from '@tributary/insights/local';
-import { lakeDirOf, parseConfig } from '../config.js';
+import { lakeDirOf, logFileOf, parseConfig } from '../config.js';
+import { logLinesMentioning } from '../log-file.js';
 
 export async function runTraceCommand(correlationId: string, options: { dataDir?: string }): Promise<number> {
   if (correlationId.trim() === '') {
@@ -20,16 +21,39 @@ export async function runTraceCommand(correlationId: string, options: { dataDir?
       results[table] = await service.query(traceQueries[table], [correlationId]);
     }
     const trace = assembleTrace(correlationId, results);
-    if (!trace.found) {
+    const logged = loggedAbout(logFileOf(config), correlationId);
+    if (!trace.found && logged.length === 0) {
       process.stderr.write(
         `No row in the lake carries correlation id ${correlationId}: it was never received, or is not written yet ` +
           '(the lake flushes every 0.5 s).\n',
       );
       return 1;
     }
-    process.stdout.write(`message ${correlationId}\n${trace.steps.map((s) => `  ${s}`).join('\n')}\n`);
+    const steps = [...trace.steps, ...logged];
+    process.stdout.write(`message ${correlationId}\n${steps.map((s) => `  ${s}`).join('\n')}\n`);
     return 0;
   } finally {
     await service.close();
   }
+}
+
+/** The platform's log lines about the message (local `correlationId`, Powertools `correlation_id`). */
+function loggedAbout(logFile: string, correlationId: string): string[] {
+  return logLinesMentioning(logFile, correlationId)
+    .filter((line) => line['correlationId'] === correlationId || line['correlation_id'] === correlationId)
+    .map((line) => {
+      const {
+        correlationId: _a,
+        correlation_id: _b,
+        level,
+        timestamp,
+        message,
+        service: _c,
+        ...fields
+      } = line;
+      const details = Object.entries(fields)
+        .map(([key, value]) => `${key} ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+        .join(', ');
+      return `log        ${String(timestamp)} ${String(level)}: ${String(message)}${details ? ` (${details})` : ''}`;
+    });
 }

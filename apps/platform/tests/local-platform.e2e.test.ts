@@ -2,7 +2,14 @@
 // mosquitto_pub publish over a real socket; readings come back through SQL with their enrichment,
 // and a malformed message is in quarantine with its reason and original bytes.
 import { execFileSync } from 'node:child_process';
-import { IoTClient, RegisterCertificateCommand } from '@aws-sdk/client-iot';
+import {
+  AttachThingPrincipalCommand,
+  CreatePolicyCommand,
+  CreateThingCommand,
+  DescribeCertificateCommand,
+  IoTClient,
+  RegisterCertificateCommand,
+} from '@aws-sdk/client-iot';
 import { LocalCertificateAuthority } from '@tributary/ingest/local';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -273,7 +280,7 @@ describe('the local platform, end to end', () => {
     expect(JSON.parse(json.stdout)).toEqual([{ thing_name: 'e2e-mqttjs' }]);
   });
 
-  it("audits the devices' certificates with Device Defender's expiring check (`tributary audit certificates`)", async () => {
+  it("audits the platform's IoT configuration Device Defender-style (`tributary audit iot`): an expiring certificate, a shared one, an iot:* policy", async () => {
     // A certificate of the platform's own CA that expires in 10 days, registered ACTIVE through the IoT API.
     const ca = await LocalCertificateAuthority.loadOrCreate(join(dataDir, 'iot', 'pki'));
     const shortLived = await ca.issueDeviceCertificate({ commonName: 'short-lived', validityDays: 10 });
@@ -288,15 +295,40 @@ describe('the local platform, end to end', () => {
     const { certificateId } = await iot.send(
       new RegisterCertificateCommand({ certificatePem: shortLived.certificatePem, status: 'ACTIVE' }),
     );
-    const audit = await runCli(['audit', 'certificates', '--data-dir', dataDir]).then(
+    // The same certificate attached to two things, and a policy that allows everything.
+    const described = await iot.send(new DescribeCertificateCommand({ certificateId }));
+    for (const thingName of ['e2e-shared-1', 'e2e-shared-2']) {
+      await iot.send(new CreateThingCommand({ thingName }));
+      await iot.send(
+        new AttachThingPrincipalCommand({
+          thingName,
+          principal: described.certificateDescription?.certificateArn,
+        }),
+      );
+    }
+    await iot.send(
+      new CreatePolicyCommand({
+        policyName: 'e2e-too-broad',
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'iot:*', Resource: '*' }],
+        }),
+      }),
+    );
+    const audit = await runCli(['audit', 'iot', '--data-dir', dataDir]).then(
       () => ({ code: 0, stdout: '' }),
       (error: { code: number; stdout: string }) => error,
     );
     expect(audit.code, JSON.stringify(audit)).toBe(1);
     expect(audit.stdout).toContain(`DEVICE_CERTIFICATE_EXPIRING_CHECK  ${certificateId}`);
     expect(audit.stdout).toMatch(/in (9|10) days/);
-    // The simulated devices' certificates (a year or more) are not flagged: one finding in all.
-    expect(audit.stdout).toMatch(/certificates audited: 1 finding\(s\)/);
+    expect(audit.stdout).toContain(
+      `DEVICE_CERTIFICATE_SHARED_CHECK  ${certificateId}: certificate attached to 2 things (e2e-shared-1, e2e-shared-2)`,
+    );
+    expect(audit.stdout).toMatch(/IOT_POLICY_OVERLY_PERMISSIVE_CHECK {2}e2e-too-broad: WildcardAction/);
+    // The simulated devices' certificates (a year or more), the platform CA and the default device policy
+    // are not flagged: four findings in all (the broad policy has two).
+    expect(audit.stdout).toMatch(/policies audited: 4 finding\(s\)/);
   });
 
   it('refuses SQL that writes, with a clear error', async () => {

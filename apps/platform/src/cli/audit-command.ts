@@ -1,11 +1,27 @@
 // `tributary audit [--templates DIR]`: Device Defender-style checks over the synthesized templates
-// (`nx run-many -t synth` writes them to packages/*/cdk.out). `tributary audit certificates`: Device
-// Defender's certificate checks over the running platform's device certificates, through its IoT API.
+// (`nx run-many -t synth` writes them to packages/*/cdk.out). `tributary audit iot`: Device
+// Defender-style checks over the running platform's IoT configuration (certificates, CAs, attachments,
+// policies), through its IoT API.
 // Exit 1 on any finding, so CI can gate on it.
-import { DescribeCertificateCommand, paginateListCertificates } from '@aws-sdk/client-iot';
+import {
+  DescribeCACertificateCommand,
+  DescribeCertificateCommand,
+  GetPolicyCommand,
+  paginateListCACertificates,
+  paginateListCertificates,
+  paginateListPolicies,
+  paginateListThingPrincipals,
+  paginateListThings,
+  type IoTClient,
+} from '@aws-sdk/client-iot';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { auditDeviceCertificates, auditTemplate, type AuditedCertificate } from '@tributary/cross-cutting';
+import {
+  auditIotConfiguration,
+  auditTemplate,
+  type AuditedCertificate,
+  type IotConfigurationSnapshot,
+} from '@tributary/cross-cutting';
 import { endpointsFileOf, parseConfig } from '../config.js';
 import { localIotClient, runningPlatformEndpoints } from './local-iot-api.js';
 
@@ -43,16 +59,31 @@ export async function runAuditCommand(options: { templates?: string }): Promise<
   return 1;
 }
 
-export async function runCertificateAuditCommand(options: { dataDir?: string; now?: Date }): Promise<number> {
+/**
+ * `tributary audit iot` (alias `audit certificates`): Device Defender-style checks over the running
+ * platform's IoT configuration, read through its IoT API as they would be from an AWS account.
+ */
+export async function runIotAuditCommand(options: { dataDir?: string; now?: Date }): Promise<number> {
   const config = parseConfig(options.dataDir ? { dataDir: options.dataDir } : {});
   const endpoints = await runningPlatformEndpoints(endpointsFileOf(config));
   if (!endpoints) {
     process.stderr.write(
-      `No platform is running on ${config.dataDir}: start it with \`tributary start\` (its IoT API holds the certificates).\n`,
+      `No platform is running on ${config.dataDir}: start it with \`tributary start\` (its IoT API holds the certificates and policies).\n`,
     );
     return 2;
   }
-  const client = localIotClient(endpoints);
+  const snapshot = await iotConfigurationOf(localIotClient(endpoints));
+  const findings = auditIotConfiguration(snapshot, options.now ?? new Date());
+  for (const f of findings) process.stdout.write(`${f.check}  ${f.resource}: ${f.message}\n`);
+  process.stdout.write(
+    `${snapshot.certificates.length} device certificates, ${snapshot.caCertificates.length} CA certificates, ` +
+      `${snapshot.thingsByCertificate.size} attached certificates and ${snapshot.policies.length} policies audited: ` +
+      `${findings.length} finding(s).\n`,
+  );
+  return findings.length === 0 ? 0 : 1;
+}
+
+async function iotConfigurationOf(client: IoTClient): Promise<IotConfigurationSnapshot> {
   const certificates: AuditedCertificate[] = [];
   for await (const page of paginateListCertificates({ client }, {})) {
     for (const { certificateId } of page.certificates ?? []) {
@@ -62,8 +93,39 @@ export async function runCertificateAuditCommand(options: { dataDir?: string; no
       certificates.push({ certificateId, status: certificateDescription?.status ?? 'UNKNOWN', notAfter });
     }
   }
-  const findings = auditDeviceCertificates(certificates, options.now ?? new Date());
-  for (const f of findings) process.stdout.write(`${f.check}  ${f.certificateId}: ${f.message}\n`);
-  process.stdout.write(`${certificates.length} certificates audited: ${findings.length} finding(s).\n`);
-  return findings.length === 0 ? 0 : 1;
+  const caCertificates: AuditedCertificate[] = [];
+  for await (const page of paginateListCACertificates({ client }, {})) {
+    for (const { certificateId } of page.certificates ?? []) {
+      const { certificateDescription } = await client.send(
+        new DescribeCACertificateCommand({ certificateId }),
+      );
+      const notAfter = certificateDescription?.validity?.notAfter;
+      if (!certificateId || !notAfter) continue;
+      caCertificates.push({ certificateId, status: certificateDescription?.status ?? 'UNKNOWN', notAfter });
+    }
+  }
+  const thingsByCertificate = new Map<string, string[]>();
+  for await (const page of paginateListThings({ client }, {})) {
+    for (const { thingName } of page.things ?? []) {
+      for await (const principals of paginateListThingPrincipals({ client }, { thingName })) {
+        for (const principal of principals.principals ?? []) {
+          const certificateId = /:cert\/([0-9a-f]+)$/.exec(principal)?.[1];
+          if (!certificateId || !thingName) continue;
+          thingsByCertificate.set(certificateId, [
+            ...(thingsByCertificate.get(certificateId) ?? []),
+            thingName,
+          ]);
+        }
+      }
+    }
+  }
+  const policies = [];
+  for await (const page of paginateListPolicies({ client }, {})) {
+    for (const { policyName } of page.policies ?? []) {
+      const policy = await client.send(new GetPolicyCommand({ policyName }));
+      if (policyName && policy.policyDocument)
+        policies.push({ policyName, policyDocument: policy.policyDocument });
+    }
+  }
+  return { certificates, caCertificates, thingsByCertificate, policies };
 }

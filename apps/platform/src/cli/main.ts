@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `tributary` command line: start the local platform, query the lake, run the anomaly detector over NAB.
 import { parseArgs } from 'node:util';
-import { runAuditCommand, runCertificateAuditCommand } from './audit-command.js';
+import { runAuditCommand, runIotAuditCommand } from './audit-command.js';
 import { runCatalogCommand } from './catalog-command.js';
 import { runCostCommand } from './cost-command.js';
 import { runExportCommand } from './export-command.js';
@@ -57,7 +57,8 @@ Usage:
   tributary cost --devices N --interval S --payload BYTES [--batch K] [--metrics M] [--basic-ingest]
                                        the monthly AWS bill of a fleet, and what batching and Basic Ingest save
   tributary audit [--templates DIR]    IoT policy and encryption checks over synthesized templates (exit 1 on findings)
-  tributary audit certificates         Device Defender's expiring-certificate check over the running platform's devices
+  tributary audit iot                  Device Defender-style checks of the running platform: expiring device and CA
+                                       certificates, certificates shared by things, overly permissive policies
   tributary catalog show [--data-dir DIR]
                                        the lake's table catalogue (Glue-compatible JSON)
   tributary catalog diff [--database NAME] [--region R] [--format table|json]
@@ -145,8 +146,8 @@ async function main(argv: string[]): Promise<number> {
     case 'trace':
       return runTraceCommand(positionals.join(' '), { dataDir: values['data-dir'] });
     case 'audit':
-      if (positionals[0] === 'certificates')
-        return runCertificateAuditCommand({ dataDir: values['data-dir'] });
+      if (positionals[0] === 'iot' || positionals[0] === 'certificates')
+        return runIotAuditCommand({ dataDir: values['data-dir'] });
       return runAuditCommand({ templates: values.templates });
     case 'thing':
       return runThingCommand(positionals, {

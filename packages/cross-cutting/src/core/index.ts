@@ -5,3 +5,4 @@ export * from './template-audit.js';
 export * from './metering.js';
 export * from './cost-meter.js';
 export * from './certificate-audit.js';
+export * from './iot-configuration-audit.js';

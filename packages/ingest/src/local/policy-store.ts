@@ -72,6 +72,11 @@ export class LocalPolicyStore {
     return policy;
   }
 
+  /** Every policy, by name. */
+  listPolicies(): StoredPolicy[] {
+    return [...this.policies.values()].sort((a, b) => (a.policyName < b.policyName ? -1 : 1));
+  }
+
   /** The named policies that exist; a name without a policy grants nothing, as on AWS. */
   policiesNamed(policyNames: readonly string[]): CompiledIotPolicy[] {
     return policyNames.flatMap((name) => this.policies.get(name)?.compiled ?? []);

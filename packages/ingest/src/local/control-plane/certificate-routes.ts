@@ -1,6 +1,6 @@
 // Certificates and policies over the control plane, as the IoT API reference defines them:
 // CreateKeysAndCertificate, DescribeCertificate, ListCertificates, UpdateCertificate, AttachThingPrincipal,
-// DetachThingPrincipal, ListThingPrincipals, CreatePolicy, GetPolicy, AttachPolicy
+// DetachThingPrincipal, ListThingPrincipals, CreatePolicy, ListPolicies, GetPolicy, AttachPolicy
 // (https://docs.aws.amazon.com/iot/latest/apireference/), plus the CA certificate operations of
 // ca-certificate-routes.ts. `aws iot create-keys-and-certificate` and
 // `tributary thing create` both go through these.
@@ -13,7 +13,7 @@ import { certificateStatuses, type CertificateRegistry } from '../pki/certificat
 import type { LocalPolicyStore } from '../policy-store.js';
 import { assertThingName, InvalidRequestError } from '../registry/index.js';
 import { caCertificateRoutes } from './ca-certificate-routes.js';
-import { parseBody, queryBoolean, queryString } from './request-input.js';
+import { pageQuery, parseBody, queryBoolean, queryString } from './request-input.js';
 import type { ControlPlaneRoute } from './route-table.js';
 
 export interface SecurityRoutesOptions {
@@ -152,6 +152,20 @@ export function securityRoutes(options: SecurityRoutesOptions): ControlPlaneRout
         const input = parseBody('CreatePolicy', CreatePolicyBody, body);
         const policy = await policies.createPolicy(labels['policyName'] ?? '', input.policyDocument);
         return { ...policyView(policy), policyVersionId: '1' };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/policies',
+      operation: 'ListPolicies',
+      handle({ query }) {
+        // Everything fits one page: a local account holds a handful of policies.
+        pageQuery(query);
+        const all = policies.listPolicies();
+        if (queryBoolean(query, 'isAscendingOrder') === false) all.reverse();
+        return Promise.resolve({
+          policies: all.map(({ policyName, policyArn }) => ({ policyName, policyArn })),
+        });
       },
     },
     {

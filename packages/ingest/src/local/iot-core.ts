@@ -11,6 +11,7 @@ import { securityRoutes, startControlPlane, type ControlPlane } from './control-
 import { startFleetProvisioning } from './fleet-provisioning/index.js';
 import { LocalCertificateAuthority } from './pki/certificate-authority.js';
 import { CertificateRegistry } from './pki/certificate-registry.js';
+import { keepRevocationListCurrent } from './pki/revocation-list.js';
 import { policyAuthorizer } from './policy-authorizer.js';
 import { LocalPolicyStore } from './policy-store.js';
 import type { LocalRegistry } from './registry.js';
@@ -89,6 +90,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
     closers.push(() => certificates.close());
     // The platform's own CA is a registered CA like any other (ListCACertificates shows it; INACTIVE blocks it).
     await certificates.caCertificates.ensureRegistered(ca.caCertificatePem);
+    closers.push(await keepRevocationListCurrent(ca, certificates, logger.child({ component: 'pki' })));
     const policies = await LocalPolicyStore.open(join(dataDir, 'policies.json'), location);
     const shadowStore = await LocalShadowStore.open(join(dataDir, 'shadows.duckdb'));
     closers.push(() => shadowStore.close());

@@ -14,6 +14,7 @@ import {
   privateKeyToPem,
   publicKeyToPem,
   signLeafCertificate,
+  signRevocationList,
   type SigningIdentity,
 } from './x509-signing.js';
 
@@ -44,6 +45,7 @@ const files = {
   caPrivateKey: 'ca.private.key',
   serverCertificate: 'server.cert.pem',
   serverPrivateKey: 'server.private.key',
+  revocationList: 'crl.pem',
 } as const;
 
 interface PemPair {
@@ -116,6 +118,28 @@ export class LocalCertificateAuthority {
       privateKeyPem: await privateKeyToPem(keys.privateKey),
       publicKeyPem: await publicKeyToPem(keys.publicKey),
     };
+  }
+
+  /**
+   * The CRL of the certificates this CA signed that are revoked, written to `crl.pem` beside the CA (for
+   * gateways and TLS stacks that check revocation themselves; the broker refuses REVOKED certificates
+   * through the registry). Valid a week; rewritten on every revocation. Other CAs' certificates are skipped.
+   */
+  async writeRevocationList(
+    revoked: readonly { readonly certificatePem: string; readonly revokedAt: Date }[],
+    now = new Date(),
+  ): Promise<string> {
+    const issuedHere = revoked
+      .map((entry) => ({ certificate: parseCertificate(entry.certificatePem), revokedAt: entry.revokedAt }))
+      .filter(({ certificate }) => certificate.issuer === this.signer.certificate.subject);
+    const pem = await signRevocationList(
+      this.signer,
+      issuedHere.map(({ certificate, revokedAt }) => ({ serialNumber: certificate.serialNumber, revokedAt })),
+      now,
+      new Date(now.getTime() + 7 * dayMs),
+    );
+    await writeAtomically(join(this.directory, files.revocationList), pem, 0o644);
+    return pem;
   }
 
   /** Signs a device certificate for a key the device keeps, as CreateCertificateFromCsr does (expiry as above). */

@@ -104,3 +104,32 @@ export async function signLeafCertificate(request: LeafCertificateRequest): Prom
 export function parseCertificate(pem: string): x509.X509Certificate {
   return new x509.X509Certificate(pem);
 }
+
+export interface RevokedCertificate {
+  /** Hex, as in the certificate. */
+  readonly serialNumber: string;
+  readonly revokedAt: Date;
+}
+
+/** A certificate revocation list (X.509 v2 CRL, PEM) signed by `issuer`. */
+export async function signRevocationList(
+  issuer: SigningIdentity,
+  revoked: readonly RevokedCertificate[],
+  thisUpdate: Date,
+  nextUpdate: Date,
+): Promise<string> {
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: issuer.certificate.subjectName,
+    thisUpdate,
+    nextUpdate,
+    entries: revoked.map((entry) => ({
+      serialNumber: entry.serialNumber,
+      revocationDate: entry.revokedAt,
+      reason: x509.X509CrlReason.unspecified,
+    })),
+    signingKey: issuer.privateKey,
+    signingAlgorithm,
+  });
+  // OpenSSL and most TLS stacks read the RFC 7468 label X509 CRL (the library writes CRL).
+  return x509.PemConverter.encode(crl.rawData, 'X509 CRL');
+}

@@ -2,6 +2,7 @@
 // state that survives JSON, and non-finite readings that neither score nor disturb the model.
 import { describe, expect, it } from 'vitest';
 import { defaultDetector, ewmaZScoreDetector, type StreamingDetector } from '../src/core/index.js';
+import { deviationThenLearn, emptyEwmStats } from '../src/core/detectors/ewm-deviation.js';
 
 const fiveMinutes = 300_000;
 const start = Date.UTC(2024, 0, 1);
@@ -105,5 +106,32 @@ describe('the default detector', () => {
     const scores = scoresOf(defaultDetector, values, timestamps);
     expect(scores[1500]).toBe(1);
     expect(scores.slice(1501, 1560).every((score) => score === 0)).toBe(true);
+  });
+});
+
+describe('the spike and level-shift statistics (winsorised learning)', () => {
+  /** Stats that have learned a steady series of ±1 around 10, so their spread is about 1. */
+  function steadyStats() {
+    const stats = emptyEwmStats();
+    for (let i = 0; i < 500; i += 1) deviationThenLearn(stats, 10 + (i % 2 === 0 ? 1 : -1), 0.05, 3);
+    return stats;
+  }
+
+  it('keeps judging ordinary values by the usual spread after an outlier', () => {
+    const clipped = steadyStats();
+    const unclipped = steadyStats();
+    const usual = deviationThenLearn(steadyStats(), 11, 0.05, 3);
+    deviationThenLearn(clipped, 1_000, 0.05, 3);
+    deviationThenLearn(unclipped, 1_000, 0.05);
+    expect(deviationThenLearn(clipped, 11, 0.05, 3)).toBeGreaterThan(0.5 * usual);
+    expect(deviationThenLearn(unclipped, 11, 0.05)).toBeLessThan(0.3 * usual);
+  });
+
+  it('still learns a lasting change of level', () => {
+    const stats = steadyStats();
+    expect(deviationThenLearn(stats, 60, 0.05, 3)).toBeGreaterThan(40);
+    let sigmas = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 200; i += 1) sigmas = deviationThenLearn(stats, 60 + (i % 2 === 0 ? 1 : -1), 0.05, 3);
+    expect(sigmas).toBeLessThan(2);
   });
 });

@@ -16,7 +16,10 @@ export function emptyDailyProfile({ daySlots }: DailyProfileSettings): EwmStats[
   return Array.from({ length: daySlots }, () => emptyEwmStats());
 }
 
-/** Standard deviations between `value` and its time-of-day slot's history; then learns it. */
+/**
+ * Standard deviations between `value` and its time-of-day slot's history; then learns it, unclipped: a
+ * slot sees few values a day, and clipping them delays learning a daily pattern that has changed.
+ */
 export function dailyDeviationThenLearn(
   profile: EwmStats[],
   value: number,

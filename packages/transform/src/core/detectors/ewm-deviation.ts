@@ -12,13 +12,25 @@ export function emptyEwmStats(): EwmStats {
   return { mean: 0, variance: 0, seen: 0 };
 }
 
-/** Standard deviations between `value` and the history (0 until two values are known), then learns it. */
-export function deviationThenLearn(stats: EwmStats, value: number, weightOfNewest: number): number {
+/**
+ * Standard deviations between `value` and the history (0 until two values are known), then learns it.
+ * With `clipSigmas`, a value further out is learned as if it were that far (a winsorised update), so an
+ * outlier, or the anomaly being scored, does not drag the mean and inflate the variance it is judged by;
+ * a lasting change is still learned, as the variance grows with every clipped step.
+ */
+export function deviationThenLearn(
+  stats: EwmStats,
+  value: number,
+  weightOfNewest: number,
+  clipSigmas = Number.POSITIVE_INFINITY,
+): number {
   const sigma = Math.sqrt(stats.variance);
-  const sigmas = stats.seen > 1 && sigma > 0 ? Math.abs(value - stats.mean) / sigma : 0;
+  const measurable = stats.seen > 1 && sigma > 0;
+  const sigmas = measurable ? Math.abs(value - stats.mean) / sigma : 0;
   stats.seen += 1;
   const weight = Math.max(weightOfNewest, 1 / stats.seen);
-  const delta = value - stats.mean;
+  const limit = measurable ? clipSigmas * sigma : Number.POSITIVE_INFINITY;
+  const delta = Math.min(limit, Math.max(-limit, value - stats.mean));
   stats.mean += weight * delta;
   stats.variance = (1 - weight) * (stats.variance + weight * delta * delta);
   return sigmas;

@@ -26,6 +26,11 @@ export interface LikelihoodEnsembleSettings extends SequenceSettings, DailyProfi
   readonly fastWeight: number;
   /** Weight of the newest value in the level-shift signal's mean and variance. */
   readonly slowWeight: number;
+  /**
+   * The spike and level-shift statistics learn a value further than this many standard deviations from
+   * their mean as if it were this far, so an outlier does not inflate the spread later points are judged by.
+   */
+  readonly learningClipSigmas: number;
   /** A value beyond the range seen so far by this fraction of it scores 1. */
   readonly outOfRangeTolerance: number;
   /** A score at or above this starts a rest period... */
@@ -46,6 +51,7 @@ export const likelihoodEnsembleDefaults: LikelihoodEnsembleSettings = {
   warmUpPoints: 150,
   fastWeight: 0.05,
   slowWeight: 0.01,
+  learningClipSigmas: 3,
   outOfRangeTolerance: 0.05,
   detectionScore: 0.5,
   restPoints: 100,
@@ -126,8 +132,9 @@ function surpriseSigmasThenLearn(
       : 0;
   const sequenceNovelty = sequenceNoveltyThenLearn(state.sequence, bin, settings);
   const daily = closeness(dailyDeviationThenLearn(state.daily, value, timestamp, settings));
-  const spike = closeness(deviationThenLearn(state.fast, value, settings.fastWeight));
-  const shift = closeness(deviationThenLearn(state.slow, value, settings.slowWeight));
+  const { fastWeight, slowWeight, learningClipSigmas } = settings;
+  const spike = closeness(deviationThenLearn(state.fast, value, fastWeight, learningClipSigmas));
+  const shift = closeness(deviationThenLearn(state.slow, value, slowWeight, learningClipSigmas));
 
   const largest = Math.max(
     surpriseThenLearn(state.sequenceSurprise, sequenceNovelty, settings),

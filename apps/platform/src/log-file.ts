@@ -3,6 +3,9 @@
 // `<file>.1` (one generation kept), so the logs never take more than twice that.
 import { appendFileSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 
+/** Logged when a connection is dropped because another one connected with its client id. */
+export const clientIdTakenOverMessage = 'client id taken over by a new connection';
+
 export class LogFile {
   private bytes: number;
 

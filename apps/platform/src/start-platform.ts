@@ -46,7 +46,7 @@ import {
   streamDirOf,
   type PlatformConfig,
 } from './config.js';
-import { LogFile } from './log-file.js';
+import { clientIdTakenOverMessage, LogFile } from './log-file.js';
 import { simulatedDeviceCredentials } from './simulated-devices.js';
 
 export interface RunningPlatform {
@@ -168,6 +168,15 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
         meter.mqttPublish(packet.topic, payload.length);
         meter.rules(await rules.evaluate(packet.topic, payload, clientId));
       },
+      // What `tributary audit iot` counts for Device Defender's CONFLICTING_CLIENT_IDS_CHECK.
+      onLifecycleEvent: (event) => {
+        if (event.eventType === 'disconnected' && event.disconnectReason === 'DUPLICATE_CLIENTID') {
+          log.info(clientIdTakenOverMessage, {
+            clientId: event.clientId,
+            principalIdentifier: event.principalIdentifier,
+          });
+        }
+      },
       // Lifecycle events and shadow responses reach topic rules as on AWS (no client published them).
       onServiceMessage: async (topic, payload) => {
         invalidateOnShadowChange(contexts, topic);
@@ -212,16 +221,24 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
   }
 }
 
-/** Logs to stderr and to the data directory's log file, which `tributary trace` reads. */
+const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * Logs to stderr at the configured level, and from `info` up (or the configured level, if lower) to the
+ * data directory's log file, which `tributary trace` and `tributary audit iot` read.
+ */
 async function platformLogger(config: PlatformConfig): Promise<Logger> {
   await mkdir(dirname(logFileOf(config)), { recursive: true });
   const file = new LogFile(logFileOf(config));
+  const consoleFrom = logLevels.indexOf(config.logLevel);
   return createLogger({
     service: 'tributary',
-    level: config.logLevel,
+    level: consoleFrom < 1 ? config.logLevel : 'info',
     write: (line) => {
-      process.stderr.write(line + '\n');
       file.write(line);
+      // Every line starts with {"level":"<level>" (the logger writes that field first).
+      const level = line.slice(10, line.indexOf('"', 10)) as (typeof logLevels)[number];
+      if (logLevels.indexOf(level) >= consoleFrom) process.stderr.write(line + '\n');
     },
   });
 }

@@ -315,6 +315,11 @@ describe('the local platform, end to end', () => {
         }),
       }),
     );
+    // Three devices connecting as one client id, each knocking the previous one off (1 CONNECT/s per id).
+    for (let i = 0; i < 4; i++) {
+      await mqtt.connectAsync(platform.mqttUrl, { clientId: 'e2e-contested', reconnectPeriod: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+    }
     const audit = await runCli(['audit', 'iot', '--data-dir', dataDir]).then(
       () => ({ code: 0, stdout: '' }),
       (error: { code: number; stdout: string }) => error,
@@ -326,9 +331,12 @@ describe('the local platform, end to end', () => {
       `DEVICE_CERTIFICATE_SHARED_CHECK  ${certificateId}: certificate attached to 2 things (e2e-shared-1, e2e-shared-2)`,
     );
     expect(audit.stdout).toMatch(/IOT_POLICY_OVERLY_PERMISSIVE_CHECK {2}e2e-too-broad: WildcardAction/);
+    expect(audit.stdout).toMatch(
+      /CONFLICTING_CLIENT_IDS_CHECK {2}e2e-contested: client id taken over by another connection 3 times/,
+    );
     // The simulated devices' certificates (a year or more), the platform CA and the default device policy
-    // are not flagged: four findings in all (the broad policy has two).
-    expect(audit.stdout).toMatch(/policies audited: 4 finding\(s\)/);
+    // are not flagged: five findings in all (the broad policy has two).
+    expect(audit.stdout).toMatch(/client ids audited: 5 finding\(s\)/);
   });
 
   it('refuses SQL that writes, with a clear error', async () => {

@@ -60,4 +60,21 @@ describe('auditIotConfiguration (Device Defender-style checks of an IoT configur
       'WildcardResource',
     ]);
   });
+
+  it('flags a client id taken over 3 times or more in the audit period, not one a device reclaimed once', () => {
+    const findings = auditIotConfiguration(
+      {
+        ...healthy,
+        clientIdTakeovers: new Map([
+          ['pump-7', 1],
+          ['shared-id', 4],
+        ]),
+      },
+      now,
+    );
+    expect(findings.map((f) => [f.check, f.resource])).toEqual([
+      ['CONFLICTING_CLIENT_IDS_CHECK', 'shared-id'],
+    ]);
+    expect(findings[0]?.message).toMatch(/taken over by another connection 4 times/);
+  });
 });

@@ -22,7 +22,8 @@ import {
   type AuditedCertificate,
   type IotConfigurationSnapshot,
 } from '@tributary/cross-cutting';
-import { endpointsFileOf, parseConfig } from '../config.js';
+import { endpointsFileOf, logFileOf, parseConfig } from '../config.js';
+import { clientIdTakenOverMessage, logLinesMentioning } from '../log-file.js';
 import { localIotClient, runningPlatformEndpoints } from './local-iot-api.js';
 
 async function templateFilesIn(directory: string): Promise<string[]> {
@@ -72,15 +73,35 @@ export async function runIotAuditCommand(options: { dataDir?: string; now?: Date
     );
     return 2;
   }
-  const snapshot = await iotConfigurationOf(localIotClient(endpoints));
-  const findings = auditIotConfiguration(snapshot, options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const snapshot = {
+    ...(await iotConfigurationOf(localIotClient(endpoints))),
+    clientIdTakeovers: clientIdTakeoversSince(logFileOf(config), now.getTime() - auditPeriodMs),
+  };
+  const findings = auditIotConfiguration(snapshot, now);
   for (const f of findings) process.stdout.write(`${f.check}  ${f.resource}: ${f.message}\n`);
   process.stdout.write(
     `${snapshot.certificates.length} device certificates, ${snapshot.caCertificates.length} CA certificates, ` +
-      `${snapshot.thingsByCertificate.size} attached certificates and ${snapshot.policies.length} policies audited: ` +
+      `${snapshot.thingsByCertificate.size} attached certificates, ${snapshot.policies.length} policies and ` +
+      `${snapshot.clientIdTakeovers.size} contested client ids audited: ` +
       `${findings.length} finding(s).\n`,
   );
   return findings.length === 0 ? 0 : 1;
+}
+
+/** Device Defender's connection checks look at the last day. */
+const auditPeriodMs = 24 * 60 * 60 * 1000;
+
+/** Takeovers per client id since `since`, from the platform's log (the broker's DUPLICATE_CLIENTID disconnects). */
+function clientIdTakeoversSince(logFile: string, since: number): Map<string, number> {
+  const takeovers = new Map<string, number>();
+  for (const line of logLinesMentioning(logFile, clientIdTakenOverMessage)) {
+    const clientId = line['clientId'];
+    if (line['message'] !== clientIdTakenOverMessage || typeof clientId !== 'string') continue;
+    if (Date.parse(String(line['timestamp'])) < since) continue;
+    takeovers.set(clientId, (takeovers.get(clientId) ?? 0) + 1);
+  }
+  return takeovers;
 }
 
 async function iotConfigurationOf(client: IoTClient): Promise<IotConfigurationSnapshot> {

@@ -7,6 +7,10 @@
 //                                       the configuration that allows them)
 //   IOT_POLICY_OVERLY_PERMISSIVE_CHECK  a policy that allows every action, every resource, any client id,
 //                                       or denies with MQTT wildcards (the checks of the TributaryIoT pack)
+//   CONFLICTING_CLIENT_IDS_CHECK        a client id taken over by another connection 3 times or more in
+//                                       the audit period: devices fighting over one id, each knocking the
+//                                       other off (a device that reconnects over its own stale session
+//                                       takes over once)
 // Pure: a snapshot and a clock in, findings out.
 import { auditIotPolicy } from '@tributary/contracts';
 import {
@@ -19,7 +23,8 @@ export type IotAuditCheck =
   | 'DEVICE_CERTIFICATE_EXPIRING_CHECK'
   | 'CA_CERTIFICATE_EXPIRING_CHECK'
   | 'DEVICE_CERTIFICATE_SHARED_CHECK'
-  | 'IOT_POLICY_OVERLY_PERMISSIVE_CHECK';
+  | 'IOT_POLICY_OVERLY_PERMISSIVE_CHECK'
+  | 'CONFLICTING_CLIENT_IDS_CHECK';
 
 export interface IotAuditFinding {
   readonly check: IotAuditCheck;
@@ -34,7 +39,12 @@ export interface IotConfigurationSnapshot {
   /** The things each certificate is attached to (ListThingPrincipals over every thing). */
   readonly thingsByCertificate: ReadonlyMap<string, readonly string[]>;
   readonly policies: readonly { readonly policyName: string; readonly policyDocument: string }[];
+  /** Per client id, how many times another connection took it over during the audit period. */
+  readonly clientIdTakeovers?: ReadonlyMap<string, number>;
 }
+
+/** Takeovers of one client id in the audit period from which devices are taken to conflict. */
+export const conflictingClientIdTakeovers = 3;
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -72,6 +82,14 @@ export function auditIotConfiguration(snapshot: IotConfigurationSnapshot, now: D
         message: `${finding.id}: ${finding.message}`,
       });
     }
+  }
+  for (const [clientId, takeovers] of snapshot.clientIdTakeovers ?? []) {
+    if (takeovers < conflictingClientIdTakeovers) continue;
+    findings.push({
+      check: 'CONFLICTING_CLIENT_IDS_CHECK',
+      resource: clientId,
+      message: `client id taken over by another connection ${takeovers} times: several devices connect as "${clientId}" and keep knocking each other off; give each its own (its thing name)`,
+    });
   }
   return findings;
 }

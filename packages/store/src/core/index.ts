@@ -1,4 +1,4 @@
-// The Store stage's pure core: lake rows, their keys, and the plan of a flush. No I/O.
+// The Store stage's pure core: lake rows, their keys, the plan of a flush and of a compaction. No I/O.
 export * from './lake-writer-error.js';
 export * from './lake-rows.js';
 export * from './partition-plan.js';
@@ -7,3 +7,5 @@ export * from './lake-catalog.js';
 export * from './catalog-diff.js';
 export * from './telemetry-rollups.js';
 export * from './partition-retention.js';
+export * from './compaction-plan.js';
+export * from './lake-compaction-error.js';

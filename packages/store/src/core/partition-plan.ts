@@ -53,5 +53,9 @@ export function dataFileName(writtenAtMillis: number, uniqueId: string): string 
   return `part-${compactTime}-${uniqueId}.parquet`;
 }
 
+/** Whether a file in a partition is a published data file named by dataFileName (as compaction requires). */
+export const isDataFileName = (name: string): boolean =>
+  /^part-\d{8}T\d{9}Z-[A-Za-z0-9-]+\.parquet$/.test(name);
+
 /** The name a file is written under before it is published; the lake's `*.parquet` glob never matches it. */
 export const temporaryNameOf = (dataFile: string): string => `${dataFile}.tmp`;

@@ -3,3 +3,13 @@ export { localLakeCatalogOf } from './lake-catalog-files.js';
 export { LakeWriter, type LakeWriterOptions, type LakeWriterStats } from './lake-writer.js';
 export { LakeWriterError, type LakeWriterErrorCode, type LakeRow } from '../core/index.js';
 export { sweepExpiredPartitions, partitionsIn, type SweepResult } from './partition-sweeper.js';
+export { LakeFileGate } from './lake-file-gate.js';
+export {
+  LakeCompactor,
+  type CompactionSchedule,
+  type CompactionStep,
+  type CompactionTotals,
+  type LakeCompactorOptions,
+  type LakeCompactorStats,
+} from './lake-compactor.js';
+export { LakeCompactionError, type LakeCompactionErrorCode } from '../core/index.js';

@@ -1,7 +1,7 @@
 // Writes and reads the Parquet files of one lake partition through DuckDB. Publishing is atomic: DuckDB
 // writes a temp name the lake's glob never matches, which is fsynced and renamed (faults catalogue #23).
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   DuckDBConnection,
@@ -25,17 +25,18 @@ import {
   temporaryNameOf,
   type AnyLakeRow,
 } from '../core/index.js';
+import { syncDirectories, syncFile } from './durable-files.js';
 
 const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 // Paths are ours (lake root + partition from timestamps + uuid), never row values; rows go through the appender.
-const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+export const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 const stagingTableOf = (table: AnyLakeTableName): string => quoteIdentifier(`staging_${table}`);
 
 /**
  * Each file is sorted by thing, metric and time, so a query for one thing reads only the row groups whose
  * min/max statistics can hold it (DuckDB and Athena both skip the others).
  */
-function sortColumnsOf(table: AnyLakeTableName): string {
+export function sortColumnsOf(table: AnyLakeTableName): string {
   const names = new Set(columnsOf(table).map((column) => column.name));
   return ['thing_name', 'metric', allLakeTables[table].partitionTime]
     .filter((name) => names.has(name))
@@ -155,27 +156,5 @@ function appendValue(appender: DuckDBAppender, type: LakeType, value: unknown): 
       return appender.appendBoolean(value as boolean);
     case 'timestamp':
       return appender.appendTimestampMilliseconds(timestampMillisValue(BigInt(value as number)));
-  }
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** fsyncs `from` and each parent up to `upTo`, so new directories and the renamed file survive a crash. */
-async function syncDirectories(from: string, upTo: string): Promise<void> {
-  for (let directory = from; ; directory = dirname(directory)) {
-    const handle = await open(directory, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    if (directory === upTo || dirname(directory) === directory) return;
   }
 }

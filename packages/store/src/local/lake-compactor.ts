@@ -1,0 +1,277 @@
+// Merges the many small Parquet files the writer leaves in each hour partition (one per flush) into a few
+// large ones once the hour is closed, while the writer writes and queries read. A merge is journaled
+// before it starts and swapped in under the LakeFileGate, so neither a query running meanwhile nor a
+// restart after kill -9 ever sees a row missing or twice.
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  dataFileName,
+  isClosedPartition,
+  isDataFileName,
+  LakeCompactionError,
+  planFileMerges,
+  temporaryNameOf,
+  type LakePartition,
+  type PartitionFile,
+} from '../core/index.js';
+import {
+  compactionDirName,
+  dropJournal,
+  settleJournal,
+  settleUnsettledJournals,
+  writeJournal,
+  type JournalEntry,
+} from './compaction-journal.js';
+import { syncDirectories } from './durable-files.js';
+import { LakeFileGate } from './lake-file-gate.js';
+import { ParquetFileMerger } from './parquet-file-merger.js';
+import { partitionsIn } from './partition-sweeper.js';
+
+export interface LakeCompactorOptions {
+  /** The lake root, as given to the LakeWriter. */
+  readonly lakeDir: string;
+  /**
+   * The gate this process's LakeQueryService reads under, so its queries never see a swap half done.
+   * @default a gate of its own, which no reader waits on
+   */
+  readonly gate?: LakeFileGate;
+  /** How long after its hour ends a partition is left to the writer before it is compacted. @default 120_000 */
+  readonly graceMs?: number;
+  /** The size a merged file aims at; files of half of it or more are left as they are. @default 128 MiB */
+  readonly targetFileBytes?: number;
+  /** Awaited as a merge passes each step: the crash tests kill the compactor there. */
+  readonly afterStep?: (step: CompactionStep) => void | Promise<void>;
+}
+
+/** The steps of one merge, in order; after `renamed` the merge is committed. */
+export type CompactionStep =
+  'journaled' | 'merged' | 'renamed' | 'first-replaced-removed' | 'replaced-removed';
+
+export interface CompactionTotals {
+  readonly partitionsCompacted: number;
+  /** Small files merged, and the files they became. */
+  readonly filesBefore: number;
+  readonly filesAfter: number;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+}
+
+export interface LakeCompactorStats extends CompactionTotals {
+  /** Why the last scheduled pass failed, until one succeeds; the files it could not merge stay as they were. */
+  readonly lastError: string | null;
+}
+
+export interface CompactionSchedule {
+  /** Stops scheduling and waits for the pass under way, if any. */
+  stop(): Promise<void>;
+}
+
+const noCompaction: CompactionTotals = {
+  partitionsCompacted: 0,
+  filesBefore: 0,
+  filesAfter: 0,
+  bytesBefore: 0,
+  bytesAfter: 0,
+};
+
+export class LakeCompactor {
+  private totals = noCompaction;
+  private lastError: string | null = null;
+  /** Passes run one at a time: the one under way, or a settled promise. */
+  private passes: Promise<unknown> = Promise.resolve();
+  private schedule: CompactionSchedule | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly lakeDir: string,
+    private readonly merger: ParquetFileMerger,
+    private readonly gate: LakeFileGate,
+    private readonly graceMs: number,
+    private readonly targetFileBytes: number,
+    private readonly afterStep: (step: CompactionStep) => void | Promise<void>,
+  ) {}
+
+  /** Settles what a crashed compaction left (before any query should read the lake), then is ready. */
+  static async open(options: LakeCompactorOptions): Promise<LakeCompactor> {
+    const lakeDir = resolve(options.lakeDir);
+    const gate = options.gate ?? new LakeFileGate();
+    await gate.exclusive(() => settleUnsettledJournals(lakeDir));
+    const spillDir = join(lakeDir, compactionDirName, 'spill');
+    await rm(spillDir, { recursive: true, force: true });
+    await mkdir(spillDir, { recursive: true });
+    return new LakeCompactor(
+      lakeDir,
+      await ParquetFileMerger.open(spillDir),
+      gate,
+      options.graceMs ?? 120_000,
+      options.targetFileBytes ?? 128 * 1024 * 1024,
+      options.afterStep ?? (() => undefined),
+    );
+  }
+
+  /**
+   * Merges the small files of every partition closed at `now`. A partition that fails is left as it was and
+   * the pass goes on; the first failure is thrown once the pass ends.
+   */
+  compactClosedPartitions(now: number = Date.now()): Promise<CompactionTotals> {
+    if (this.closed)
+      return Promise.reject(new LakeCompactionError('CLOSED', 'The lake compactor is closed.'));
+    const pass = this.passes.then(() => this.runPass(now));
+    this.passes = pass.catch(() => undefined);
+    return pass;
+  }
+
+  /** Runs a pass every `intervalMs` (the first one after `intervalMs`); failures go to stats.lastError. */
+  startCompacting(options: { readonly intervalMs?: number } = {}): CompactionSchedule {
+    if (this.schedule) return this.schedule;
+    const intervalMs = options.intervalMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const runThenReschedule = async () => {
+      await this.compactClosedPartitions().then(
+        () => (this.lastError = null),
+        (error: unknown) => (this.lastError = error instanceof Error ? error.message : String(error)),
+      );
+      if (!stopped) scheduleNext();
+    };
+    const scheduleNext = () => {
+      timer = setTimeout(() => void runThenReschedule(), intervalMs);
+      // close() stops it; the timer alone must not keep a finished process alive.
+      timer.unref();
+    };
+    scheduleNext();
+    this.schedule = {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(timer);
+        this.schedule = null;
+        await this.passes;
+      },
+    };
+    return this.schedule;
+  }
+
+  get stats(): LakeCompactorStats {
+    return { ...this.totals, lastError: this.lastError };
+  }
+
+  /** Stops the schedule, waits for the pass under way, and frees DuckDB. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.schedule?.stop();
+    await this.passes;
+    this.merger.close();
+  }
+
+  private async runPass(now: number): Promise<CompactionTotals> {
+    // What a failed merge of an earlier pass could not settle then.
+    await this.gate.exclusive(() => settleUnsettledJournals(this.lakeDir));
+    let pass = noCompaction;
+    let firstFailure: unknown;
+    for (const partition of await partitionsIn(this.lakeDir)) {
+      if (!isClosedPartition(partition, now, this.graceMs)) continue;
+      try {
+        pass = addTotals(pass, await this.compactPartition(partition));
+      } catch (error) {
+        firstFailure ??= error;
+      }
+    }
+    if (firstFailure !== undefined) throw firstFailure;
+    return pass;
+  }
+
+  private async compactPartition(partition: LakePartition): Promise<CompactionTotals> {
+    const directory = join(this.lakeDir, partition.partitionPath);
+    let compacted = noCompaction;
+    for (const group of planFileMerges(await dataFilesIn(directory), this.targetFileBytes)) {
+      const mergedBytes = await this.mergeGroup(partition, group);
+      const merge: CompactionTotals = {
+        partitionsCompacted: compacted.filesAfter === 0 ? 1 : 0,
+        filesBefore: group.length,
+        filesAfter: 1,
+        bytesBefore: group.reduce((bytes, file) => bytes + file.bytes, 0),
+        bytesAfter: mergedBytes,
+      };
+      compacted = addTotals(compacted, merge);
+      // Counted as each merge commits, so the stats hold what a pass did even if it fails later.
+      this.totals = addTotals(this.totals, merge);
+    }
+    return compacted;
+  }
+
+  /** Merges one group of files into one file and swaps it in; returns the merged file's size. */
+  private async mergeGroup(partition: LakePartition, group: readonly PartitionFile[]): Promise<number> {
+    const directory = join(this.lakeDir, partition.partitionPath);
+    const merged = dataFileName(Date.now(), `compacted-${randomUUID()}`);
+    const mergedPath = join(directory, merged);
+    const entry = await writeJournal(this.lakeDir, {
+      partitionPath: partition.partitionPath,
+      replaced: group.map((file) => file.name),
+      merged,
+    });
+    try {
+      await this.afterStep('journaled');
+      const inputs = group.map((file) => join(directory, file.name));
+      await this.merger.merge(partition.table, inputs, temporaryNameOf(mergedPath));
+      await this.afterStep('merged');
+      await this.gate.exclusive(() => this.swap(directory, group, merged));
+      await dropJournal(this.lakeDir, entry);
+      return (await stat(mergedPath)).size;
+    } catch (error) {
+      await this.settleNow(entry);
+      throw error;
+    }
+  }
+
+  /** The commit: the merged file appears by one rename, then its inputs go; readers wait meanwhile. */
+  private async swap(directory: string, group: readonly PartitionFile[], merged: string): Promise<void> {
+    const mergedPath = join(directory, merged);
+    await rename(temporaryNameOf(mergedPath), mergedPath);
+    // Durable before any input goes: after a crash the journal must find the merged file if an input is gone.
+    await syncDirectories(directory, directory);
+    await this.afterStep('renamed');
+    for (const [index, file] of group.entries()) {
+      await rm(join(directory, file.name), { force: true });
+      if (index === 0) await this.afterStep('first-replaced-removed');
+    }
+    await syncDirectories(directory, directory);
+    await this.afterStep('replaced-removed');
+  }
+
+  /**
+   * After a failed merge: finish it or undo it now, so readers do not wait for a restart to stop seeing
+   * both the merged file and its inputs. If settling fails too, the journal stays and the next pass
+   * settles it; the merge's own error is the one reported.
+   */
+  private async settleNow(entry: JournalEntry): Promise<void> {
+    await this.gate.exclusive(() => settleJournal(this.lakeDir, entry)).catch(() => undefined);
+  }
+}
+
+/**
+ * The partition's published data files with their sizes: files being written (`.tmp`) are not among them,
+ * nor files some other tool put there, which the compactor leaves alone.
+ */
+async function dataFilesIn(directory: string): Promise<PartitionFile[]> {
+  // Retention may have swept the partition since it was listed.
+  const entries = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const names = entries.filter(isDataFileName);
+  const files: PartitionFile[] = [];
+  for (const name of names) files.push({ name, bytes: (await stat(join(directory, name))).size });
+  return files;
+}
+
+function addTotals(a: CompactionTotals, b: CompactionTotals): CompactionTotals {
+  return {
+    partitionsCompacted: a.partitionsCompacted + b.partitionsCompacted,
+    filesBefore: a.filesBefore + b.filesBefore,
+    filesAfter: a.filesAfter + b.filesAfter,
+    bytesBefore: a.bytesBefore + b.bytesBefore,
+    bytesAfter: a.bytesAfter + b.bytesAfter,
+  };
+}

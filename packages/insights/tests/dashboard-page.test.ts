@@ -1,8 +1,10 @@
-// The dashboard page in a real browser against a real server, lake and live feed.
+// The dashboard page in a real browser (Debian's Chromium driven by playwright-core) against a real
+// server, lake and live feed: widgets drawn from the lake, live events on screen, SQL errors shown.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultDashboard } from '../src/core/index.js';
 import {
   LakeQueryService,
   LiveFeed,
@@ -19,6 +21,20 @@ import {
   writeLakeRows,
 } from './lake-fixtures.js';
 
+const testResultsDir = join(import.meta.dirname, '..', 'test-results');
+// The lake holds the last half hour of two pumps, one reading a minute each.
+const startedAt = Date.now();
+const lakeReadings = ['pump-1', 'pump-2'].flatMap((thing_name, device) =>
+  Array.from({ length: 30 }, (_, minute) =>
+    aReading({
+      thing_name,
+      received_at: startedAt - (30 - minute) * 60_000,
+      value: 20 + device + minute / 10,
+      message_id: `${thing_name}-${minute}`,
+    }),
+  ),
+);
+
 let workDir: string;
 let queries: LakeQueryService;
 let liveFeed: LiveFeed;
@@ -31,13 +47,21 @@ beforeAll(async () => {
   workDir = await makeTempDir('dashboard-page');
   const lakeDir = join(workDir, 'lake');
   await mkdir(lakeDir);
-  await writeLakeRows(lakeDir, 'telemetry', [aReading(), aReading({ metric: 'pressure', value: 1.2 })]);
+  await writeLakeRows(lakeDir, 'telemetry', lakeReadings);
+  await writeLakeRows(lakeDir, 'anomalies', [
+    anAnomaly({ thing_name: 'pump-2', received_at: startedAt - 10 * 60_000, detector: 'from-the-lake' }),
+  ]);
   queries = await LakeQueryService.open({ lakeDir });
   liveFeed = new LiveFeed();
   dashboard = await startDashboardServer({
     queryService: queries,
     liveFeed,
-    status: () => ({ streamDepth: 3, processed: 42, lake: { filesWritten: 7 } }),
+    status: () => ({
+      streamDepth: 3,
+      processed: 42,
+      lake: { filesWritten: 7 },
+      awsCostSoFar: { iotMessages: 10, estimatedUsd: 0.0421 },
+    }),
   });
   browser = await launchChromium();
 });
@@ -50,7 +74,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  page = await browser.newPage();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
   pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
@@ -59,6 +83,7 @@ beforeEach(async () => {
   });
   await page.goto(dashboard.url);
   await expect.poll(() => page.locator('#connection').textContent()).toBe('live');
+  await expect.poll(() => page.locator('[data-widget][data-state="loading"]').count()).toBe(0);
 });
 
 afterEach(async () => {
@@ -68,78 +93,122 @@ afterEach(async () => {
 });
 
 const textOf = (selector: string) => () => page.locator(selector).innerText();
+const chartReadings = async (widgetId: string): Promise<Record<string, number>> =>
+  JSON.parse((await page.locator(`#widget-${widgetId} .widget-body`).getAttribute('data-readings')) ?? '{}');
+
+/** Resolves once `probe` holds, polling every frame; returns how long it took. */
+async function timeUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await probe()) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 16));
+  }
+  throw new Error(`Not on screen within ${timeoutMs} ms.`);
+}
 
 describe('dashboard page', () => {
-  it('shows a published reading in the live table and the device view, with its enrichment', async () => {
-    liveFeed.publish({
-      type: 'reading',
-      reading: aReading({
-        thing_name: 'boiler-3',
-        metric: 'temperature',
-        value: 99.5,
-        site: 'plant-z',
-        thing_type: 'boiler',
-      }),
-    });
-    await expect.poll(textOf('#readings tbody')).toContain('boiler-3');
-    const row = await page.locator('#readings tbody tr', { hasText: 'boiler-3' }).innerText();
-    expect(row).toContain('99.5');
-    expect(row).toContain('plant-z');
-    expect(row).toContain('boiler');
-    expect(row).toContain('2026-11-25 05:15:30.123');
-    expect(await page.locator('#readings thead').innerText()).toMatch(/thing_name\s+metric\s+value/);
-    await expect.poll(textOf('#devices tbody')).toContain('temperature = 99.5');
+  it('draws every widget of the definition, the charts from the lake', async () => {
+    const widgets = await page
+      .locator('[data-widget]')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => [
+          (node as HTMLElement).dataset['widget'],
+          (node as HTMLElement).dataset['state'],
+        ]),
+      );
+    expect(widgets).toEqual(defaultDashboard.widgets.map((widget) => [widget.id, 'loaded']));
+    expect(await page.locator('[data-widget] canvas').count()).toBeGreaterThanOrEqual(5);
+    // 30 readings a pump in the lake, each counted once in its bucket.
+    expect(await chartReadings('temperature-by-device')).toEqual({ 'pump-1': 30, 'pump-2': 30 });
+    expect(await chartReadings('temperature-fleet')).toEqual({ min: 60, avg: 60, max: 60 });
+    expect(await chartReadings('anomaly-timeline')).toEqual({ raised: 1, cleared: 0 });
+    expect(await page.locator('#widget-temperature-by-device .u-legend').innerText()).toMatch(
+      /pump-1[\s\S]*pump-2/,
+    );
+    await expect.poll(textOf('#devices-table tbody')).toMatch(/pump-1\s+reporting/);
+    expect(await page.locator('#anomalies-table tbody').innerText()).toContain('from-the-lake');
   });
 
-  it('shows anomalies and quarantine records with their reason', async () => {
+  it('shows a published reading on the chart and in the device list within a second', async () => {
+    const reading = aReading({
+      thing_name: 'boiler-3',
+      value: 99.5,
+      received_at: Date.now(),
+      message_id: 'live-1',
+    });
+    liveFeed.publish({ type: 'reading', reading });
+    const onChartMs = await timeUntil(
+      async () => (await chartReadings('temperature-by-device'))['boiler-3'] === 1,
+      1_000,
+    );
+    const inListMs = await timeUntil(
+      async () => (await page.locator('#devices-table tbody').innerText()).includes('temperature = 99.5'),
+      1_000,
+    );
+    console.log(
+      `live reading on the chart after ${onChartMs.toFixed(0)} ms, in the device list after ${inListMs.toFixed(0)} ms`,
+    );
+    expect((await chartReadings('temperature-fleet'))['avg']).toBe(61);
+    expect(await page.locator('#widget-temperature-by-device .u-legend').innerText()).toContain('boiler-3');
+  });
+
+  it('shows a published anomaly in the timeline and the anomaly table', async () => {
     liveFeed.publish({
       type: 'anomaly',
-      event: anAnomaly({ thing_name: 'valve-1', detector: 'ewma-zscore' }),
+      event: anAnomaly({
+        thing_name: 'valve-1',
+        detector: 'ewma-zscore',
+        received_at: Date.now(),
+        event_id: 'e-live',
+      }),
     });
-    liveFeed.publish({
-      type: 'quarantine',
-      record: aQuarantineRecord({ reason: 'NON_FINITE_NUMBER', detail: 'value is NaN' }),
-    });
-    await expect.poll(textOf('#anomalies tbody')).toContain('valve-1');
-    await expect.poll(textOf('#quarantine tbody')).toContain('NON_FINITE_NUMBER');
-    expect(await page.locator('#quarantine tbody').innerText()).toContain('value is NaN');
+    await expect.poll(textOf('#anomalies-table tbody')).toContain('valve-1');
+    expect(await page.locator('#anomalies-table tbody tr').first().innerText()).toContain('ewma-zscore');
+    await expect.poll(() => chartReadings('anomaly-timeline')).toEqual({ raised: 2, cleared: 0 });
   });
 
-  it('shows what was published before the page opened', async () => {
-    liveFeed.publish({ type: 'reading', reading: aReading({ thing_name: 'early-bird' }) });
-    await page.reload();
-    await expect.poll(textOf('#readings tbody')).toContain('early-bird');
+  it('counts a quarantined record under its reason and shows the platform status and cost', async () => {
+    liveFeed.publish({
+      type: 'quarantine',
+      record: aQuarantineRecord({ reason: 'NON_FINITE_NUMBER', received_at: Date.now() }),
+    });
+    await expect.poll(textOf('#pipeline-quarantine tbody')).toMatch(/NON_FINITE_NUMBER\s+1/);
+    await expect.poll(textOf('#pipeline-status')).toMatch(/processed\s+42/);
+    expect(await page.locator('#pipeline-status').innerText()).toMatch(/lake\.filesWritten\s+7/);
+    await expect.poll(textOf('#cost-total')).toBe('$0.042100');
   });
 
   it('shows data as text, never as markup', async () => {
     const markup = '<img src=x onerror="document.title=\'pwned\'">';
-    liveFeed.publish({ type: 'reading', reading: aReading({ thing_name: markup }) });
-    await expect.poll(textOf('#readings tbody')).toContain(markup);
-    expect(await page.locator('#readings img').count()).toBe(0);
+    liveFeed.publish({ type: 'reading', reading: aReading({ thing_name: markup, received_at: Date.now() }) });
+    await expect.poll(textOf('#devices-table tbody')).toContain(markup);
+    expect(await page.locator('img').count()).toBe(0);
     expect(await page.title()).toBe('Tributary dashboard');
   });
 
-  it('polls the platform status', async () => {
-    await expect.poll(textOf('#status')).toMatch(/processed\s+42/);
-    expect(await page.locator('#status').innerText()).toMatch(/lake\.filesWritten\s+7/);
-  });
-
   it('runs SQL from the SQL box and shows the result rows', async () => {
-    await page.locator('#sql').fill('SELECT metric, value FROM telemetry ORDER BY metric');
+    await page
+      .locator('#sql')
+      .fill('SELECT thing_name, count(*) AS readings FROM telemetry GROUP BY ALL ORDER BY 1');
     await page.locator('#run-sql').click();
     await expect.poll(textOf('#sql-summary')).toMatch(/^2 rows in \d+ ms$/);
-    expect(await page.locator('#sql-result thead').innerText()).toMatch(/metric\s+value/);
     const rows = await page.locator('#sql-result tbody tr').allInnerTexts();
     expect(rows.map((row) => row.split('\t'))).toEqual([
-      ['pressure', '1.2'],
-      ['temperature', '21.5'],
+      ['pump-1', '30'],
+      ['pump-2', '30'],
     ]);
   });
 
-  it('shows the error of a query that fails', async () => {
-    await page.locator('#sql').fill('DROP VIEW telemetry');
+  it('shows a clear error for SQL that does not parse, and for SQL that would write', async () => {
+    await page.locator('#sql').fill('SELEC thing_name FROM telemetry');
     await page.locator('#sql').press('Control+Enter');
-    await expect.poll(textOf('#sql-error')).toMatch(/^FORBIDDEN: /);
+    await expect.poll(textOf('#sql-error')).toMatch(/^SYNTAX_ERROR: .*SELEC/);
     expect(await page.locator('#sql-result tbody tr').count()).toBe(0);
+
+    await page.locator('#sql').fill('DROP VIEW telemetry');
+    await page.locator('#run-sql').click();
+    await expect.poll(textOf('#sql-error')).toMatch(/^FORBIDDEN: /);
+    await mkdir(testResultsDir, { recursive: true });
+    await page.screenshot({ path: join(testResultsDir, 'dashboard.png'), fullPage: true });
   });
 });

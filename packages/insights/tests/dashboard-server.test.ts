@@ -50,12 +50,33 @@ describe('dashboard server', () => {
     expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
   });
 
-  it('serves the page with a Content-Security-Policy that allows only its own script', async () => {
+  it('serves the page with a Content-Security-Policy that allows only its own script and styles', async () => {
     const page = await httpRequest(`${dashboard.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'sha256-/);
-    expect(page.text).toContain('<table id="readings">');
+    expect(page.headers['content-security-policy']).toMatch(
+      /default-src 'none'; script-src 'self'; style-src 'self';/,
+    );
+    expect(page.text).toContain('<script defer src="/assets/app.js"></script>');
+    const config = JSON.parse(
+      /<script type="application\/json" id="dashboard-config">(.*?)<\/script>/s.exec(page.text)![1]!,
+    );
+    expect(config.definition.widgets.map((w: { id: string }) => w.id)).toContain('temperature-by-device');
+  });
+
+  it('serves the front end bundled in memory, revalidated by ETag', async () => {
+    const script = await httpRequest(`${dashboard.url}/assets/app.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(script.text).toContain('/api/widget?'); // the bundle, not a stub
+    expect(script.text).not.toMatch(/^\s*import /m); // one self-contained file
+    const again = await httpRequest(`${dashboard.url}/assets/app.js`, {
+      headers: { 'if-none-match': script.headers['etag']! },
+    });
+    expect(again.status).toBe(304);
+    const styles = await httpRequest(`${dashboard.url}/assets/app.css`);
+    expect(styles.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(styles.text).toContain('.uplot'); // uPlot's own stylesheet is in the bundle
   });
 
   it('answers GET /api/status with the platform status', async () => {

@@ -85,8 +85,13 @@ export async function writeParquet(
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    const select = rows.map(() => `SELECT ${columns.map(valueExpressionOf).join(', ')}`).join(' UNION ALL ');
-    const params = rows.flatMap((row) => columns.map((c) => (row[c.name] ?? null) as string | number | null));
+    // One VALUES list (DuckDB plans it far faster than a UNION ALL per row), cast to the contract's types.
+    const placeholders = `(${columns.map(() => '?').join(', ')})`;
+    const aliases = columns.map((_, index) => `c${index}`);
+    const select =
+      `SELECT ${columns.map((column, index) => valueExpressionOf(column, aliases[index]!)).join(', ')} ` +
+      `FROM (VALUES ${rows.map(() => placeholders).join(', ')}) AS v(${aliases.join(', ')})`;
+    const params = rows.flatMap((row) => columns.map((c) => valueOf(c, row[c.name])));
     await connection.run(`COPY (${select}) TO ${quoteLiteral(path)} (FORMAT parquet)`, params);
   } finally {
     connection.closeSync();
@@ -94,7 +99,11 @@ export async function writeParquet(
   }
 }
 
-function valueExpressionOf(column: LakeColumn): string {
-  const value = column.type === 'timestamp' ? 'epoch_ms(CAST(? AS BIGINT))' : '?';
+// Bound as text so every row of a VALUES column has one type whatever its value (or NULL).
+const valueOf = (column: LakeColumn, value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
+
+function valueExpressionOf(column: LakeColumn, alias: string): string {
+  const value = column.type === 'timestamp' ? `epoch_ms(CAST(${alias} AS BIGINT))` : alias;
   return `CAST(${value} AS ${duckdbTypeOf(column.type)}) AS ${quoteIdentifier(column.name)}`;
 }

@@ -5,3 +5,6 @@ export * from './lake-queries.js';
 export * from './lake-views.js';
 export * from './named-queries.js';
 export * from './message-trace.js';
+export * from './dashboard-definition.js';
+export * from './series-queries.js';
+export * from './widget-data.js';

@@ -1,21 +1,24 @@
-// The local dashboard: its page, the live events (SSE), read-only SQL and the platform's status over
-// node:http, bound to 127.0.0.1 unless told otherwise.
+// The local dashboard: its page and bundled front end, the widgets' data, the live events (SSE), read-only
+// SQL and the platform's status over node:http, bound to 127.0.0.1 unless told otherwise.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dashboardPage, dashboardPageHeaders } from './dashboard-page.js';
+import { defaultDashboard, type LakeQueries } from '../core/index.js';
+import { bundleDashboard, type DashboardAsset } from './dashboard-bundle.js';
+import { dashboardPageHeaders, dashboardPageOf } from './dashboard-page.js';
 import { HttpError, sendError, sendJson } from './http-responses.js';
 import { streamLiveEvents, type LiveEventsStream } from './live-events-stream.js';
 import { LiveFeedFullError, type LiveFeed } from './live-feed.js';
 import { answerQuery } from './query-endpoint.js';
-import type { LakeQueries } from '../core/index.js';
+import { QuerySlots } from './query-slots.js';
 import { assertLocalHost } from './request-guards.js';
+import { answerWidget } from './widget-endpoint.js';
 
 export interface DashboardServerOptions {
   /** The interface to listen on; another than loopback exposes the SQL endpoint to the network. @default '127.0.0.1' */
   readonly host?: string;
   /** 0 picks a free port; `url` tells which. @default 0 */
   readonly port?: number;
-  readonly queryService: Pick<LakeQueries, 'query'>;
+  readonly queryService: Pick<LakeQueries, 'query' | 'runNamed'>;
   readonly liveFeed: LiveFeed;
   /** The platform's state for GET /api/status; any JSON-serializable object. */
   readonly status: () => Readonly<Record<string, unknown>>;
@@ -35,8 +38,17 @@ type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
 export async function startDashboardServer(options: DashboardServerOptions): Promise<DashboardServer> {
   const host = options.host ?? '127.0.0.1';
   const liveStreams = new Set<LiveEventsStream>();
+  const bundle = await bundleDashboard();
+  const page = dashboardPageOf(defaultDashboard);
+  // Two of the query service's (default four) slots, so the SQL box is never refused while widgets load.
+  const widgetQuerySlots = new QuerySlots(2);
   const routes: Record<string, Partial<Record<string, Route>>> = {
-    '/': { GET: (_req, res) => void res.writeHead(200, dashboardPageHeaders).end(dashboardPage) },
+    '/': { GET: (_req, res) => void res.writeHead(200, dashboardPageHeaders).end(page) },
+    '/assets/app.js': { GET: (req, res) => sendAsset(req, res, bundle.script) },
+    '/assets/app.css': { GET: (req, res) => sendAsset(req, res, bundle.stylesheet) },
+    '/api/widget': {
+      GET: (req, res) => answerWidget(req, res, defaultDashboard, options.queryService, widgetQuerySlots),
+    },
     '/api/status': { GET: (_req, res) => sendJson(res, 200, options.status()) },
     '/api/query': { POST: (req, res) => answerQuery(req, res, options.queryService) },
     '/api/live': {
@@ -83,6 +95,17 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       await closed;
     },
   };
+}
+
+function sendAsset(req: IncomingMessage, res: ServerResponse, asset: DashboardAsset): void {
+  const headers = {
+    'content-type': asset.contentType,
+    etag: asset.etag,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+  };
+  if (req.headers['if-none-match'] === asset.etag) res.writeHead(304, headers).end();
+  else res.writeHead(200, { ...headers, 'content-length': asset.body.byteLength }).end(asset.body);
 }
 
 function answerFailure(res: ServerResponse, error: unknown): void {

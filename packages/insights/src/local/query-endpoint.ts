@@ -9,7 +9,7 @@ import { assertSameOrigin } from './request-guards.js';
 /** 64 KiB: far more than any hand-written query, small enough that a flood of bodies stays cheap. */
 const maxQueryBodyBytes = 64 * 1024;
 
-const statusByCode: Record<QueryErrorCode, number> = {
+export const statusByQueryErrorCode: Record<QueryErrorCode, number> = {
   SYNTAX_ERROR: 400,
   INVALID_QUERY: 400,
   FORBIDDEN: 400,
@@ -35,7 +35,7 @@ export async function answerQuery(
   } catch (error) {
     if (!(error instanceof QueryError)) throw error;
     const retryAfter: Record<string, string> = error.code === 'BUSY' ? { 'retry-after': '1' } : {};
-    sendJson(res, statusByCode[error.code], { error: error.toJSON() }, retryAfter);
+    sendJson(res, statusByQueryErrorCode[error.code], { error: error.toJSON() }, retryAfter);
   }
 }
 

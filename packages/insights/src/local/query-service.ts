@@ -1,6 +1,7 @@
 // Read-only SQL over the local lake: one sandboxed DuckDB, one short-lived connection per query, a row
 // cap and a timeout, and answers in the JSON-safe QueryResult shape every surface shares.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { LakeFileGate } from '@tributary/store/local';
 import {
   bindNamedQuery,
   QueryError,
@@ -22,6 +23,11 @@ export interface LakeQueryServiceOptions {
   readonly timeoutMs?: number;
   /** Queries allowed to run at once; more are refused with BUSY so memory stays bounded. @default 4 */
   readonly maxConcurrentQueries?: number;
+  /**
+   * The gate a LakeCompactor in this process swaps files under: each query holds it shared, so it never
+   * reads a partition halfway through a swap. @default none (no compaction in this process)
+   */
+  readonly fileGate?: LakeFileGate;
 }
 
 export class LakeQueryService implements LakeQueries {
@@ -36,6 +42,7 @@ export class LakeQueryService implements LakeQueries {
     private readonly maxRows: number,
     private readonly timeoutMs: number,
     private readonly maxConcurrentQueries: number,
+    private readonly fileGate: LakeFileGate | undefined,
   ) {}
 
   static async open(options: LakeQueryServiceOptions): Promise<LakeQueryService> {
@@ -45,6 +52,7 @@ export class LakeQueryService implements LakeQueries {
       options.maxRows ?? 10_000,
       options.timeoutMs ?? 30_000,
       options.maxConcurrentQueries ?? 4,
+      options.fileGate,
     );
   }
 
@@ -59,7 +67,8 @@ export class LakeQueryService implements LakeQueries {
     const finished = new Promise<void>((resolve) => (finish = resolve));
     this.inFlight.add(finished);
     // The slot is freed before the caller sees the answer, so its next query is never refused as BUSY.
-    return this.run(sql, params)
+    const run = () => this.run(sql, params);
+    return (this.fileGate ? this.fileGate.shared(run) : run())
       .catch((error: unknown) => {
         throw queryErrorOf(error, { timedOut: false, timeoutMs: this.timeoutMs, closed: this.closed });
       })

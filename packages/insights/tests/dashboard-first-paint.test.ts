@@ -1,0 +1,93 @@
+// First paint of the dashboard with 1,000 devices in the lake, measured in Chromium and printed. Not a
+// timed assertion (the target, < 1 s, belongs in a benchmark); it asserts the page did show the fleet.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LakeQueryService,
+  LiveFeed,
+  startDashboardServer,
+  type DashboardServer,
+} from '../src/local/index.js';
+import { launchChromium } from './chromium.js';
+import { aReading, makeTempDir, removeDir, writeLakeRows } from './lake-fixtures.js';
+
+const devices = 1_000;
+const now = Date.now();
+
+let workDir: string;
+let queries: LakeQueryService;
+let dashboard: DashboardServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  workDir = await makeTempDir('first-paint');
+  const lakeDir = join(workDir, 'lake');
+  await mkdir(lakeDir);
+  // Each device: temperature and humidity, 20 and 10 minutes ago.
+  const readings = Array.from({ length: devices }, (_, d) => `sim-${String(d).padStart(4, '0')}`).flatMap(
+    (thing_name, d) =>
+      [20, 10].flatMap((minutesAgo) =>
+        ['temperature', 'humidity'].map((metric) =>
+          aReading({
+            thing_name,
+            metric,
+            value: 20 + (d % 10) + minutesAgo / 10,
+            received_at: now - minutesAgo * 60_000 + d,
+            message_id: `${thing_name}-${minutesAgo}`,
+          }),
+        ),
+      ),
+  );
+  await writeLakeRows(lakeDir, 'telemetry', readings);
+  queries = await LakeQueryService.open({ lakeDir });
+  dashboard = await startDashboardServer({
+    queryService: queries,
+    liveFeed: new LiveFeed(),
+    status: () => ({}),
+  });
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await dashboard?.close();
+  await queries?.close();
+  await removeDir(workDir);
+});
+
+describe('dashboard with 1,000 devices', () => {
+  it('paints, then fills every widget; the times are printed', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    try {
+      await page.goto(dashboard.url);
+      await expect
+        .poll(() => page.locator('#devices-table tbody tr').count(), { timeout: 20_000 })
+        .toBe(devices);
+      await expect.poll(() => page.locator('[data-widget][data-state="loading"]').count()).toBe(0);
+      const timings = await page.evaluate(() => {
+        const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        const paint = performance.getEntriesByName('first-contentful-paint')[0];
+        const loaded = performance.getEntriesByName('dashboard-widgets-loaded')[0];
+        return {
+          firstContentfulPaintMs: paint?.startTime ?? NaN,
+          domContentLoadedMs: navigation.domContentLoadedEventEnd,
+          widgetsLoadedMs: loaded?.startTime ?? NaN,
+        };
+      });
+      console.log(
+        `1,000 devices: first contentful paint ${timings.firstContentfulPaintMs.toFixed(0)} ms, ` +
+          `DOMContentLoaded ${timings.domContentLoadedMs.toFixed(0)} ms, ` +
+          `every widget filled ${timings.widgetsLoadedMs.toFixed(0)} ms after navigation (target: first paint < 1 s)`,
+      );
+      expect(timings.firstContentfulPaintMs).toBeGreaterThan(0);
+      expect(timings.widgetsLoadedMs).toBeGreaterThan(0);
+      expect(
+        await page.locator('#widget-temperature-by-device .widget-body').getAttribute('data-readings'),
+      ).toContain('sim-0007');
+    } finally {
+      await page.close();
+    }
+  });
+});

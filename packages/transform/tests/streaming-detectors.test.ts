@@ -3,6 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDetector, ewmaZScoreDetector, type StreamingDetector } from '../src/core/index.js';
 import { deviationThenLearn, emptyEwmStats } from '../src/core/detectors/ewm-deviation.js';
+import {
+  emptyPointRuleState,
+  platformPointRule,
+  pointRuleScoreThenLearn,
+} from '../src/core/detectors/point-rule.js';
 
 const fiveMinutes = 300_000;
 const start = Date.UTC(2024, 0, 1);
@@ -107,6 +112,22 @@ describe('the default detector', () => {
     expect(scores[1500]).toBe(1);
     expect(scores.slice(1501, 1560).every((score) => score === 0)).toBe(true);
   });
+
+  it('judges the range seen only once it spans a day: the daily cycle of a first day sets new highs unflagged', () => {
+    const tenSeconds = 10_000;
+    let seed = 7;
+    const noise = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.4;
+    const timestamps = Array.from({ length: 9_000 }, (_, i) => start + i * tenSeconds);
+    // 25 h of a sensor every 10 s: a daily cycle of ±3 with noise, then one reading 6 above its peak.
+    const values = timestamps.map(
+      (ts) => 21 + 3 * Math.sin((2 * Math.PI * (ts - start)) / 86_400_000) + noise(),
+    );
+    values.push(30);
+    timestamps.push(start + 9_000 * tenSeconds);
+    const scores = scoresOf(defaultDetector, values, timestamps);
+    expect(Math.max(...scores.slice(0, 8_640))).toBeLessThan(1);
+    expect(scores.at(-1)).toBe(1);
+  });
 });
 
 describe('the spike and level-shift statistics (winsorised learning)', () => {
@@ -133,5 +154,49 @@ describe('the spike and level-shift statistics (winsorised learning)', () => {
     let sigmas = Number.POSITIVE_INFINITY;
     for (let i = 0; i < 200; i += 1) sigmas = deviationThenLearn(stats, 60 + (i % 2 === 0 ? 1 : -1), 0.05, 3);
     expect(sigmas).toBeLessThan(2);
+  });
+});
+
+describe('the platform point rule', () => {
+  /** A rule state that has learned ±1 noise around 20 (spread about 1). */
+  function steadyRule() {
+    const state = emptyPointRuleState();
+    for (let i = 0; i < 300; i += 1)
+      pointRuleScoreThenLearn(state, 20 + (i % 2 === 0 ? 1 : -1), platformPointRule);
+    return state;
+  }
+
+  it('scores ordinary readings 0 and a reading 8 standard deviations out above the raise score', () => {
+    const state = steadyRule();
+    expect(pointRuleScoreThenLearn(state, 23, platformPointRule)).toBe(0);
+    expect(pointRuleScoreThenLearn(state, 28, platformPointRule)).toBeGreaterThan(
+      platformPointRule.raiseScore,
+    );
+  });
+
+  it('catches the next spike too: a spike is learned clipped', () => {
+    const state = steadyRule();
+    pointRuleScoreThenLearn(state, 60, platformPointRule);
+    for (let i = 0; i < 30; i += 1)
+      pointRuleScoreThenLearn(state, 20 + (i % 2 === 0 ? 1 : -1), platformPointRule);
+    expect(pointRuleScoreThenLearn(state, 28, platformPointRule)).toBeGreaterThan(
+      platformPointRule.raiseScore,
+    );
+  });
+
+  it('lets a quantised sensor that sat still move by a step or two, not by ten', () => {
+    const state = emptyPointRuleState();
+    const still = () => {
+      for (let i = 0; i < 2_000; i += 1) pointRuleScoreThenLearn(state, 21, platformPointRule);
+    };
+    pointRuleScoreThenLearn(state, 21.1, platformPointRule);
+    still();
+    expect(pointRuleScoreThenLearn(state, 21.1, platformPointRule)).toBe(0);
+    still();
+    expect(pointRuleScoreThenLearn(state, 21.2, platformPointRule)).toBe(0);
+    still();
+    expect(pointRuleScoreThenLearn(state, 22, platformPointRule)).toBeGreaterThan(
+      platformPointRule.raiseScore,
+    );
   });
 });

@@ -1,6 +1,12 @@
 import type { TelemetryEnvelope } from '@tributary/contracts';
 import { describe, expect, it } from 'vitest';
-import { alarmPolicy, DetectorStates, transformBatch, type ThingContext } from '../src/core/index.js';
+import {
+  alarmPolicy,
+  DetectorStates,
+  platformDetection,
+  transformBatch,
+  type ThingContext,
+} from '../src/core/index.js';
 
 let sequence = 0;
 const envelopeOf = (thing: string, body: unknown): TelemetryEnvelope => ({
@@ -101,6 +107,28 @@ describe('transformBatch', () => {
     ]);
     expect(result.anomalies[0]).toMatchObject({ detector: 'likelihood-ensemble', thing_name: 'pump-7' });
     expect(result.readings[spikeAt]?.anomaly_score).toBeGreaterThan(0.9);
+  });
+
+  it('raises a warning on one reading far from the recent level inside the range seen: the point rule', () => {
+    const noisy = (i: number) => 20 + (((i * 7919) % 13) - 6) / 6;
+    const spikeAt = 400;
+    // A wide range seen early (±5), then ±1 noise and one reading 5 above the level: 8 standard deviations.
+    const values = Array.from({ length: spikeAt + 30 }, (_, i) =>
+      i === spikeAt ? 25 : i < 20 ? 20 + (i % 2 === 0 ? 5 : -5) : noisy(i),
+    );
+    const transformed = (detectors: DetectorStates) =>
+      transformBatch(
+        values.map((v) => envelopeOf('pump-7', { metrics: { temperature: v } })),
+        contexts,
+        detectors,
+      );
+    const withRule = transformed(new DetectorStates());
+    expect(withRule.anomalies.map((a) => [a.state, a.severity, a.value])).toEqual([
+      ['raised', 'warning', 25],
+      ['cleared', 'warning', values[spikeAt + alarmPolicy.quietPointsToClear]],
+    ]);
+    const { pointRule: _, ...detectorAlone } = platformDetection;
+    expect(transformed(new DetectorStates(detectorAlone)).anomalies).toEqual([]);
   });
 
   it('starts afresh a series whose stored state another detector wrote', () => {

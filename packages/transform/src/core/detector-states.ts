@@ -2,6 +2,13 @@
 // locally, one DynamoDB item per thing on AWS).
 import type { AlarmState } from './alarm.js';
 import { defaultDetector, likelihoodEnsembleDefaults, type StreamingDetector } from './detectors/index.js';
+import {
+  emptyPointRuleState,
+  platformPointRule,
+  pointRuleScoreThenLearn,
+  type PointRule,
+  type PointRuleState,
+} from './detectors/point-rule.js';
 
 export interface SeriesState {
   /** The detector that owns `state`: state of another detector (e.g. after an upgrade) is started afresh. */
@@ -9,6 +16,8 @@ export interface SeriesState {
   state: unknown;
   /** Points scored so far; the first `learningPoints` score null (the detector is still learning). */
   points: number;
+  /** The point rule's recent level (absent in states written before the platform had the rule). */
+  pointRule?: PointRuleState;
   alarm: AlarmState;
 }
 
@@ -16,12 +25,18 @@ export interface SeriesDetection {
   readonly detector: StreamingDetector<unknown>;
   /** Points a new series learns from before its scores mean anything. */
   readonly learningPoints: number;
+  /** A point rule whose score, when higher, replaces the detector's (see point-rule.ts for why). */
+  readonly pointRule?: PointRule;
 }
 
-/** What the platform scores with: the default detector, silent during its warm-up. */
+/**
+ * What the platform scores with: the default detector (the one NAB measures), raised by the point rule,
+ * silent during the detector's warm-up.
+ */
 export const platformDetection: SeriesDetection = {
   detector: defaultDetector as StreamingDetector<unknown>,
   learningPoints: likelihoodEnsembleDefaults.warmUpPoints,
+  pointRule: platformPointRule,
 };
 
 export class DetectorStates {
@@ -61,9 +76,13 @@ export class DetectorStates {
 
   /** Scores one point of a series and learns it: null while the series is still learning. */
   score(series: SeriesState, value: number, timestamp: number): number | null {
-    const score = this.detection.detector.score(series.state, value, timestamp);
+    const { detector, pointRule, learningPoints } = this.detection;
+    const detectorScore = detector.score(series.state, value, timestamp);
+    const pointScore = pointRule
+      ? pointRuleScoreThenLearn((series.pointRule ??= emptyPointRuleState()), value, pointRule)
+      : 0;
     series.points += 1;
-    return series.points > this.detection.learningPoints ? score : null;
+    return series.points > learningPoints ? Math.max(detectorScore, pointScore) : null;
   }
 
   get size(): number {

@@ -1,7 +1,7 @@
 // The default streaming detector: four cheap online signals (sequence novelty, deviation from the
 // daily profile, spike and level-shift deviations), each judged by its own anomaly likelihood, plus a
-// hard score for a value far outside everything seen, and a rest period after a detection so one event
-// alarms once.
+// hard score for a value far outside everything seen over at least a day, and a rest period after a
+// detection so one event alarms once.
 import { dailyDeviationThenLearn, emptyDailyProfile, type DailyProfileSettings } from './daily-profile.js';
 import { deviationThenLearn, emptyEwmStats, type EwmStats } from './ewm-deviation.js';
 import {
@@ -31,8 +31,15 @@ export interface LikelihoodEnsembleSettings extends SequenceSettings, DailyProfi
    * their mean as if it were this far, so an outlier does not inflate the spread later points are judged by.
    */
   readonly learningClipSigmas: number;
-  /** A value beyond the range seen so far by this fraction of it scores 1. */
+  /** A value beyond the range seen so far by this fraction of it scores 1... */
   readonly outOfRangeTolerance: number;
+  /**
+   * ...once that range spans this many milliseconds: before a full daily cycle has been seen, the cycle
+   * itself keeps setting new highs and lows, and each would score 1 (on a new 10 s sensor, every few
+   * hours of its first day). On the NAB subset it changes nothing (70.17 either way): NAB leaves each
+   * file's first 15%, a day or more, unscored.
+   */
+  readonly outOfRangeAfterMs: number;
   /** A score at or above this starts a rest period... */
   readonly detectionScore: number;
   /** ...of this many points, which score 0: NAB, like an operator, wants each event once. */
@@ -53,12 +60,15 @@ export const likelihoodEnsembleDefaults: LikelihoodEnsembleSettings = {
   slowWeight: 0.01,
   learningClipSigmas: 3,
   outOfRangeTolerance: 0.05,
+  outOfRangeAfterMs: 86_400_000,
   detectionScore: 0.5,
   restPoints: 100,
 };
 
 export interface LikelihoodEnsembleState {
   seen: number;
+  /** Timestamp of the first finite value (absent in states written before the range waited a day). */
+  firstTimestamp?: number;
   /** Range of the finite values seen so far (meaningless until `seen` > 0). */
   low: number;
   high: number;
@@ -116,9 +126,13 @@ function surpriseSigmasThenLearn(
   timestamp: number,
   settings: LikelihoodEnsembleSettings,
 ) {
+  if (state.seen === 0) state.firstTimestamp = timestamp;
+  // Written as "not younger than" so a state without a (finite) first timestamp judges its range at once.
+  const rangeAge = timestamp - (state.firstTimestamp ?? Number.NaN);
   const span = state.high - state.low;
   const outOfRange =
     state.seen > 0 &&
+    !(rangeAge < settings.outOfRangeAfterMs) &&
     (value > state.high + settings.outOfRangeTolerance * span ||
       value < state.low - settings.outOfRangeTolerance * span);
   state.low = state.seen === 0 ? value : Math.min(state.low, value);

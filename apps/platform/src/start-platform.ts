@@ -21,7 +21,7 @@ import {
   type LocalIotCore,
 } from '@tributary/ingest/local';
 import { LakeQueryService, LiveFeed, startDashboardServer } from '@tributary/insights/local';
-import { LakeWriter } from '@tributary/store/local';
+import { LakeCompactor, LakeFileGate, LakeWriter } from '@tributary/store/local';
 import type { TransformResult } from '@tributary/transform';
 import {
   DurableTelemetryStream,
@@ -89,11 +89,18 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
 
   try {
     // Store and Insights first, so nothing upstream produces data before it has somewhere to go.
+    // Closed hours' small files are merged every minute; queries hold the gate the swap takes, so none
+    // sees a reading missing or twice. Opening settles a compaction a crash interrupted, before anything
+    // reads the lake.
+    const fileGate = new LakeFileGate();
+    const compactor = await LakeCompactor.open({ lakeDir, gate: fileGate });
+    stopsInOrder.push(() => compactor.close());
     const lake = await LakeWriter.open({ lakeDir });
     stopsInOrder.push(() => lake.close());
     const liveFeed = new LiveFeed();
-    const queries = await LakeQueryService.open({ lakeDir });
+    const queries = await LakeQueryService.open({ lakeDir, fileGate });
     stopsInOrder.push(() => queries.close());
+    compactor.startCompacting({ intervalMs: 60_000 });
     const registry = await LocalRegistry.open(registryPathOf(config), localAwsLocation);
     stopsInOrder.push(() => registry.close());
     // Registry events on, as DeviceRegistryStack turns them on in the AWS account.
@@ -141,6 +148,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
         // degraded while the lake cannot be written: lake.lastFlushError says why (e.g. DISK_FULL).
         health: lake.stats.lastFlushError === null ? 'ok' : 'degraded',
         lake: lake.stats,
+        compaction: compactor.stats,
         awsCostSoFar: meter.readings,
       }),
     });

@@ -138,6 +138,20 @@ describe('LakeWriter', () => {
     expect(rows.map((r) => r['event_id'])).toEqual(['e-1', 'e-2']);
   });
 
+  it('skips, after a restart, a resend that arrives in the next hour (the device got no PUBACK and sent again)', async () => {
+    const beforeTheHour = Date.UTC(2026, 11, 4, 5, 59, 58);
+    writer.append('telemetry', [aReading({ message_id: 'late', received_at: beforeTheHour })]);
+    await writer.close();
+    writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
+    writer.append('telemetry', [aReading({ message_id: 'late', received_at: beforeTheHour + 6_000 })]);
+    await writer.flush();
+    const rows = await sql(
+      `SELECT count(*)::INT AS n FROM ${lakeGlob('telemetry')} WHERE message_id = 'late'`,
+    );
+    expect(rows[0]?.['n']).toBe(1);
+    expect(writer.stats.duplicatesSkipped).toBe(1);
+  });
+
   it('refuses an invalid row with a typed error naming the table and field, and buffers nothing', () => {
     const broken = { ...aQuarantineRecord(), reason: 'BECAUSE' } as never;
     let refusal: unknown;

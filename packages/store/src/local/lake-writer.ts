@@ -1,6 +1,12 @@
 // The local lake writer: buffers validated rows, drops duplicates by idempotency key, and flushes them
 // as Parquet files into hive partitions by receive time, on a timer and when the buffer fills.
-import type { AnyLakeTableName, LakeTableName, RollupTableName } from '@tributary/contracts';
+import {
+  lakeTables,
+  partitionPathFor,
+  type AnyLakeTableName,
+  type LakeTableName,
+  type RollupTableName,
+} from '@tributary/contracts';
 import {
   BoundedKeySet,
   groupRowsByPartition,
@@ -45,6 +51,7 @@ export interface LakeWriterStats {
 
 // Enough for the redeliveries and replays of the last minutes at thousands of rows/s, in ~40 MB.
 const rememberedKeysLimit = 250_000;
+const hourMs = 3_600_000;
 
 export class LakeWriter {
   private readonly buffered = emptyPerTable<AnyLakeRow[]>(() => []);
@@ -265,6 +272,12 @@ export class LakeWriter {
   ): Promise<void> {
     if (isRollupTable(table)) return this.writeRollupPartition(table, batch);
     await this.rememberKeysAlreadyIn(table, batch.partitionPath);
+    // A device that resends a message whose PUBACK a restart lost gives it a new receive time, which can
+    // fall in the next hour: the previous hour's keys are known too.
+    const receivedAt = (batch.rows[0] as Record<string, unknown>)[lakeTables[table].partitionTime];
+    if (typeof receivedAt === 'number') {
+      await this.rememberKeysAlreadyIn(table, partitionPathFor(table, receivedAt - hourMs));
+    }
     const unwritten = selectUnwrittenRows(table, batch.rows as LakeRow<LakeTableName>[], this.writtenKeys);
     if (unwritten.rows.length > 0) {
       await this.files.publish(table, batch.partitionPath, unwritten.rows);

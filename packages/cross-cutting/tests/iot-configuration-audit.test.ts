@@ -77,4 +77,24 @@ describe('auditIotConfiguration (Device Defender-style checks of an IoT configur
     ]);
     expect(findings[0]?.message).toMatch(/taken over by another connection 4 times/);
   });
+
+  it('flags an INACTIVE CA whose device certificates are still ACTIVE, not one whose are revoked', () => {
+    const findings = auditIotConfiguration(
+      {
+        ...healthy,
+        certificates: [
+          { certificateId: 'dev-1', status: 'ACTIVE', notAfter: inDays(365), caCertificateId: 'ca-old' },
+          { certificateId: 'dev-2', status: 'REVOKED', notAfter: inDays(365), caCertificateId: 'ca-gone' },
+        ],
+        caCertificates: [
+          { certificateId: 'ca-old', status: 'INACTIVE', notAfter: inDays(3650) },
+          { certificateId: 'ca-gone', status: 'INACTIVE', notAfter: inDays(3650) },
+        ],
+      },
+      now,
+    );
+    expect(findings.map((f) => [f.check, f.resource])).toEqual([
+      ['RETIRED_CA_DEVICE_CERTIFICATES_ACTIVE', 'ca-old'],
+    ]);
+  });
 });

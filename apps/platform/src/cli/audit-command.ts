@@ -111,7 +111,14 @@ async function iotConfigurationOf(client: IoTClient): Promise<IotConfigurationSn
       const { certificateDescription } = await client.send(new DescribeCertificateCommand({ certificateId }));
       const notAfter = certificateDescription?.validity?.notAfter;
       if (!certificateId || !notAfter) continue;
-      certificates.push({ certificateId, status: certificateDescription?.status ?? 'UNKNOWN', notAfter });
+      certificates.push({
+        certificateId,
+        status: certificateDescription?.status ?? 'UNKNOWN',
+        notAfter,
+        ...(certificateDescription?.caCertificateId
+          ? { caCertificateId: certificateDescription.caCertificateId }
+          : {}),
+      });
     }
   }
   const caCertificates: AuditedCertificate[] = [];

@@ -7,6 +7,8 @@ export interface AuditedCertificate {
   readonly certificateId: string;
   readonly status: string;
   readonly notAfter: Date;
+  /** The CA that signed it, where the IoT API says (DescribeCertificate's caCertificateId). */
+  readonly caCertificateId?: string;
 }
 
 export interface CertificateFinding {

@@ -7,6 +7,9 @@
 //                                       the configuration that allows them)
 //   IOT_POLICY_OVERLY_PERMISSIVE_CHECK  a policy that allows every action, every resource, any client id,
 //                                       or denies with MQTT wildcards (the checks of the TributaryIoT pack)
+//   RETIRED_CA_DEVICE_CERTIFICATES_ACTIVE (ours)  a CA set INACTIVE (retired or compromised) whose device
+//                                       certificates are still ACTIVE: blocked only while the CA stays
+//                                       INACTIVE, so a rotation is finished by revoking them
 //   CONFLICTING_CLIENT_IDS_CHECK        a client id taken over by another connection 3 times or more in
 //                                       the audit period: devices fighting over one id, each knocking the
 //                                       other off (a device that reconnects over its own stale session
@@ -24,7 +27,8 @@ export type IotAuditCheck =
   | 'CA_CERTIFICATE_EXPIRING_CHECK'
   | 'DEVICE_CERTIFICATE_SHARED_CHECK'
   | 'IOT_POLICY_OVERLY_PERMISSIVE_CHECK'
-  | 'CONFLICTING_CLIENT_IDS_CHECK';
+  | 'CONFLICTING_CLIENT_IDS_CHECK'
+  | 'RETIRED_CA_DEVICE_CERTIFICATES_ACTIVE';
 
 export interface IotAuditFinding {
   readonly check: IotAuditCheck;
@@ -64,6 +68,18 @@ export function auditIotConfiguration(snapshot: IotConfigurationSnapshot, now: D
         days < 0
           ? `ACTIVE CA certificate expired on ${ca.notAfter.toISOString()}: no device it signed can connect; register a new CA, reissue, then deactivate this one`
           : `ACTIVE CA certificate expires on ${ca.notAfter.toISOString()} (in ${days} days): register a new CA and reissue device certificates before then`,
+    });
+  }
+  for (const ca of snapshot.caCertificates) {
+    if (ca.status !== 'INACTIVE') continue;
+    const stillActive = snapshot.certificates.filter(
+      (c) => c.status === 'ACTIVE' && c.caCertificateId === ca.certificateId,
+    );
+    if (stillActive.length === 0) continue;
+    findings.push({
+      check: 'RETIRED_CA_DEVICE_CERTIFICATES_ACTIVE',
+      resource: ca.certificateId,
+      message: `CA certificate is INACTIVE but ${stillActive.length} device certificate(s) it signed are still ACTIVE (they connect again if the CA is reactivated): revoke them, or reissue them under the new CA`,
     });
   }
   for (const [certificateId, things] of snapshot.thingsByCertificate) {

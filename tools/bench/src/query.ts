@@ -36,7 +36,12 @@ SELECT printf('sim-%04d', i % ${devices}) AS thing_name,
        'c-' || i AS correlation_id,
        'environment-sensor' AS thing_type,
        CASE WHEN i % 2 = 0 THEN 'plant-north' ELSE 'plant-south' END AS site,
-       CAST(NULL AS DOUBLE) AS anomaly_score
+       CAST(NULL AS DOUBLE) AS anomaly_score,
+       '°C' AS unit,
+       CAST(NULL AS DOUBLE) AS raw_value,
+       CAST(NULL AS VARCHAR) AS location,
+       CAST(NULL AS VARCHAR) AS thing_groups,
+       CAST(NULL AS VARCHAR) AS firmware
 FROM range(${from}, ${to}) AS t(i)`;
 
 /** Readings handed to rollupsOf at a time, as a LakeWriter flush would: buckets at the seams get two partials. */
@@ -71,7 +76,7 @@ const hivePartitionColumnsOf = (timeColumn: string) =>
   `strftime(${timeColumn}, '%Y') AS year, strftime(${timeColumn}, '%m') AS month, ` +
   `strftime(${timeColumn}, '%d') AS day, strftime(${timeColumn}, '%H') AS hour`;
 
-/** Copies an in-memory table into the lake as hive partitions, each file sorted the way the LakeWriter sorts. */
+/** Copies an in-memory table into the lake as hive partitions, one file per hour as the lake compactor leaves a closed hour, sorted the way the LakeWriter sorts. */
 async function copyToLake(connection: DuckDBConnection, lakeDir: string, table: string, timeColumn: string) {
   await connection.run(`COPY (
       SELECT *, ${hivePartitionColumnsOf(timeColumn)} FROM ${table} ORDER BY thing_name, metric, ${timeColumn})

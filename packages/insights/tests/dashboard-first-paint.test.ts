@@ -2,6 +2,7 @@
 // timed assertion (the target, < 1 s, belongs in a benchmark); it asserts the page did show the fleet.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { aFleetOfReadings } from '@tributary/contracts/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +12,7 @@ import {
   type DashboardServer,
 } from '../src/local/index.js';
 import { launchChromium } from './chromium.js';
-import { aReading, makeTempDir, removeDir, writeLakeRows } from './lake-fixtures.js';
+import { makeTempDir, removeDir, writeLakeRows } from './lake-fixtures.js';
 
 const devices = 1_000;
 const now = Date.now();
@@ -26,20 +27,7 @@ beforeAll(async () => {
   const lakeDir = join(workDir, 'lake');
   await mkdir(lakeDir);
   // Each device: temperature and humidity, 20 and 10 minutes ago.
-  const readings = Array.from({ length: devices }, (_, d) => `sim-${String(d).padStart(4, '0')}`).flatMap(
-    (thing_name, d) =>
-      [20, 10].flatMap((minutesAgo) =>
-        ['temperature', 'humidity'].map((metric) =>
-          aReading({
-            thing_name,
-            metric,
-            value: 20 + (d % 10) + minutesAgo / 10,
-            received_at: now - minutesAgo * 60_000 + d,
-            message_id: `${thing_name}-${minutesAgo}`,
-          }),
-        ),
-      ),
-  );
+  const readings = aFleetOfReadings(devices, now);
   await writeLakeRows(lakeDir, 'telemetry', readings);
   queries = await LakeQueryService.open({ lakeDir });
   dashboard = await startDashboardServer({

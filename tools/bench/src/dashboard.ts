@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aReading } from '@tributary/contracts/testing';
+import { aFleetOfReadings } from '@tributary/contracts/testing';
 import { LakeQueryService, LiveFeed, startDashboardServer } from '@tributary/insights/local';
 import { LakeWriter } from '@tributary/store/local';
 import { chromium, type Browser } from 'playwright-core';
@@ -15,28 +15,11 @@ import { formatComparison, formatDuration, meetsTarget, summarize, type Comparis
 const devices = 1_000;
 const runs = 7;
 
-/** Two metrics per device, read twice in the last half hour. */
+/** Two metrics per device, read twice in the last half hour, written as the platform writes them. */
 async function writeFleetLake(lakeDir: string): Promise<void> {
-  const now = Date.now();
   const lake = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
   try {
-    for (let d = 0; d < devices; d += 1) {
-      const thing_name = `sim-${String(d).padStart(4, '0')}`;
-      lake.append(
-        'telemetry',
-        [20, 10].flatMap((minutesAgo) =>
-          ['temperature', 'humidity'].map((metric) =>
-            aReading({
-              thing_name,
-              metric,
-              value: 20 + (d % 10) + minutesAgo / 10,
-              received_at: now - minutesAgo * 60_000 + d,
-              message_id: `${thing_name}-${minutesAgo}`,
-            }),
-          ),
-        ),
-      );
-    }
+    lake.append('telemetry', aFleetOfReadings(devices, Date.now()));
     await lake.flush();
   } finally {
     await lake.close();

@@ -25,6 +25,25 @@ export const aReading = (overrides: Partial<EnrichedReading> = {}): EnrichedRead
   ...overrides,
 });
 
+/**
+ * A fleet's recent telemetry: things sim-0000…, each with temperature and humidity read 20 and 10 minutes
+ * before `now` (what a dashboard over a live fleet shows).
+ */
+export const aFleetOfReadings = (devices: number, now: number): EnrichedReading[] =>
+  Array.from({ length: devices }, (_, d) => `sim-${String(d).padStart(4, '0')}`).flatMap((thing_name, d) =>
+    [20, 10].flatMap((minutesAgo) =>
+      ['temperature', 'humidity'].map((metric) =>
+        aReading({
+          thing_name,
+          metric,
+          value: 20 + (d % 10) + minutesAgo / 10,
+          received_at: now - minutesAgo * 60_000 + d,
+          message_id: `${thing_name}-${minutesAgo}`,
+        }),
+      ),
+    ),
+  );
+
 export const anAnomaly = (overrides: Partial<AnomalyEvent> = {}): AnomalyEvent => ({
   event_id: 'e-1',
   thing_name: 'pump-7',

@@ -17,6 +17,9 @@ afterEach(async () => {
   for (const broker of brokers.splice(0)) await broker.close();
 });
 
+/** Waits `ms` milliseconds (the broker's per-second quotas refill in real time). */
+export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 export async function testBroker(options: Partial<BrokerOptions> = {}): Promise<LocalBroker> {
   const broker = await startBroker({ port: 0, logger: silentLogger, ...options });
   brokers.push(broker);

@@ -10,10 +10,10 @@ import {
   RawMqttConnection,
   testBroker,
   connectOutcome,
+  pause,
   recordingWarnings,
 } from './broker-test-kit.js';
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const burst = connectBurstSecondsPerAccount; // at 1 CONNECT a second
 
 describe('CONNECT quota per account (faults.md #10)', () => {

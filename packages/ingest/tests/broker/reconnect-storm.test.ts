@@ -7,10 +7,9 @@ import {
   RawMqttConnection,
   testBroker,
   connectOutcome,
+  pause,
   recordingWarnings,
 } from './broker-test-kit.js';
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('CONNECT quota per client id (faults.md #10)', () => {
   it('aws: refuses a client id reconnecting faster than 1/s, leaves other ids alone, and lets it back after a second', async () => {

@@ -9,3 +9,4 @@ export * from './telemetry-rollups.js';
 export * from './partition-retention.js';
 export * from './compaction-plan.js';
 export * from './lake-compaction-error.js';
+export * from './hourly-rollup-statements.js';

@@ -31,6 +31,7 @@ import {
   type StageStackProps,
 } from '@tributary/contracts/cdk';
 import { glueDatabaseName } from '../core/index.js';
+import { HourlyRollups } from './hourly-rollups.js';
 
 export { glueDatabaseName };
 
@@ -88,6 +89,13 @@ export class DataLakeStack extends StageStack<'store'> {
       const delivery = this.deliverInto(table, deliveryLogs);
       this.publish(deliveryStreamParameterOf(table), delivery.ref);
     }
+
+    // Rollups on AWS are computed from the lake once an hour settles; locally the writer keeps them.
+    new HourlyRollups(this, 'HourlyRollups', {
+      bucket: this.bucket,
+      key: this.key,
+      databaseName: glueDatabaseName,
+    });
 
     this.publish(parameters.store.lakeBucketName, this.bucket.bucketName);
     this.publish(parameters.store.lakeKeyArn, this.key.keyArn);

@@ -3,3 +3,4 @@ export * from './streaming-stack.js';
 export * from './anomaly-detection-stack.js';
 export * from './enrichment-stack.js';
 export * from './define-transform-stage.js';
+export { bundledHandlerCode } from './bundled-handler-code.js';

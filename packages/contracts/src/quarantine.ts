@@ -7,6 +7,12 @@ export const quarantineReasons = [
   'INVALID_JSON',
   'SCHEMA_MISMATCH',
   'NON_FINITE_NUMBER',
+  /** An integer literal beyond 2^53, which a double would round. */
+  'INEXACT_NUMBER',
+  /** A device time that can only be seconds, not epoch milliseconds. */
+  'INVALID_DEVICE_TIME',
+  /** Received more than the allowed lateness after its device time (transform/core/device-time.ts). */
+  'LATE_READING',
   'PAYLOAD_TOO_LARGE',
   'UNKNOWN_TOPIC',
   'PROCESSING_FAILED',

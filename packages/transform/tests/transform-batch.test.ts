@@ -21,10 +21,12 @@ const contexts = new Map<string, ThingContext>([
   ['pump-7', { thingName: 'pump-7', thingType: 'pump', attributes: { site: 'plant-a' } }],
 ]);
 
+const deviceTime = 1_699_999_999_500;
+
 describe('transformBatch', () => {
   it('splits a reading into one enriched row per metric with registry context', () => {
     const result = transformBatch(
-      [envelopeOf('pump-7', { messageId: 'm1', ts: 5, metrics: { temperature: 21.5, pressure: 1.2 } })],
+      [envelopeOf('pump-7', { messageId: 'm1', ts: deviceTime, metrics: { temperature: 21.5, pressure: 1.2 } })],
       contexts,
       new DetectorStates(),
     );
@@ -33,7 +35,7 @@ describe('transformBatch', () => {
       thing_name: 'pump-7',
       metric: 'temperature',
       value: 21.5,
-      device_time: 5,
+      device_time: deviceTime,
       message_id: 'm1',
       thing_type: 'pump',
       site: 'plant-a',

@@ -97,6 +97,22 @@ GROUP BY reason
 ORDER BY messages DESC, reason`,
     parameters: [since],
   },
+  clock_skew: {
+    description:
+      'Things whose device clock is more than 5 minutes off their readings’ receive time, worst first ' +
+      '(ahead: device time later than receive time; behind: earlier, e.g. buffered while offline).',
+    // date_diff('millisecond', a, b) is b - a in DuckDB and in Athena.
+    sql: `SELECT thing_name, count(*) AS readings,
+  max(date_diff('millisecond', received_at, device_time)) AS max_ahead_ms,
+  max(date_diff('millisecond', device_time, received_at)) AS max_behind_ms,
+  max(device_time) AS last_device_time, max(received_at) AS last_received_at
+FROM telemetry
+WHERE received_at >= CAST(? AS TIMESTAMP)
+GROUP BY thing_name
+HAVING max(abs(date_diff('millisecond', device_time, received_at))) > 300000
+ORDER BY max(abs(date_diff('millisecond', device_time, received_at))) DESC, thing_name`,
+    parameters: [since],
+  },
   recent_anomalies: {
     description: 'The 100 most recent anomaly alarms raised or cleared.',
     sql: `SELECT received_at, thing_name, metric, state, score, value, detector

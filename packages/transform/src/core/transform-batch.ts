@@ -10,6 +10,7 @@ import {
 import { nextAlarmTransition } from './alarm.js';
 import type { DetectorStates } from './detector-states.js';
 import { defaultEnrichment, type ThingContext, type ThingEnrichment } from './enrichment/index.js';
+import { scoringTimeOf } from './device-time.js';
 import { validateEnvelope } from './validate-envelope.js';
 
 export interface TransformResult {
@@ -33,6 +34,7 @@ export function transformBatch(
       result.quarantined.push(outcome.record);
       continue;
     }
+    if (outcome.refused) result.quarantined.push(outcome.refused);
     const context = contexts.get(outcome.thingName);
     for (const reading of outcome.readings) {
       rows.length = 0;
@@ -49,7 +51,7 @@ export function transformBatch(
 
 function score(row: EnrichedReading, detectors: DetectorStates) {
   const series = detectors.of(row.thing_name, row.metric);
-  const anomalyScore = detectors.score(series, row.value, row.device_time);
+  const anomalyScore = detectors.score(series, row.value, scoringTimeOf(row));
   // The row was built for this batch alone, so it is scored in place rather than copied.
   const reading = row;
   reading.anomaly_score = anomalyScore;

@@ -10,12 +10,19 @@ import {
   type TelemetryEnvelope,
 } from '@tributary/contracts';
 import { z } from 'zod';
+import { allowedLatenessMs, deviceTimeVerdictOf } from './device-time.js';
 
 /** AWS IoT Core's payload limit; anything bigger never came from a faithful broker. */
 export const maxPayloadBytes = 128 * 1024;
 
 export type ValidationOutcome =
-  | { readonly kind: 'valid'; readonly thingName: string; readonly readings: readonly IdentifiedReading[] }
+  | {
+      readonly kind: 'valid';
+      readonly thingName: string;
+      readonly readings: readonly IdentifiedReading[];
+      /** The message's readings that were refused (late, or timed in seconds), if some others were not. */
+      readonly refused?: QuarantineRecord;
+    }
   | { readonly kind: 'quarantined'; readonly record: QuarantineRecord };
 
 /** A reading with the message id it will be deduplicated on. */
@@ -74,6 +81,14 @@ export function validateEnvelope(envelope: TelemetryEnvelope): ValidationOutcome
       `${nonFinitePath} is not a finite number (NaN, Infinity or out of range)`,
     );
   }
+  const inexactInteger = findInexactIntegerLiteral(json, text);
+  if (inexactInteger !== undefined) {
+    return quarantine(
+      'INEXACT_NUMBER',
+      `${inexactInteger} is an integer beyond 2^53 that a double cannot hold exactly (it would read as ` +
+        `${Number(inexactInteger)}); scale it down, or send it with a fraction (.0) if rounding is acceptable`,
+    );
+  }
   // Pick the schema by shape so a mistake is explained field by field, not as "no union member matched".
   const schema =
     json !== null && typeof json === 'object' && 'readings' in json ? TelemetryBatch : TelemetryReading;
@@ -81,7 +96,51 @@ export function validateEnvelope(envelope: TelemetryEnvelope): ValidationOutcome
   if (!parsed.success) {
     return quarantine('SCHEMA_MISMATCH', z.prettifyError(parsed.error).replaceAll('\n', '; '));
   }
-  return { kind: 'valid', thingName, readings: identify(parsed.data, envelope.correlationId) };
+  const readings = identify(parsed.data, envelope.correlationId);
+  const refused = readings.flatMap((reading, index) => {
+    if (reading.ts === undefined) return [];
+    const verdict = deviceTimeVerdictOf(reading.ts, envelope.receivedAt);
+    return verdict === 'late' || verdict === 'seconds' ? [{ index, ts: reading.ts, verdict }] : [];
+  });
+  if (refused.length === 0) return { kind: 'valid', thingName, readings };
+  // The message's original bytes go to quarantine once, naming the readings refused; the others go on.
+  const detail = refused
+    .map(({ index, ts, verdict }) =>
+      verdict === 'seconds'
+        ? `reading ${index}: ts ${ts} looks like seconds since the epoch; ts must be epoch milliseconds`
+        : `reading ${index}: ts ${new Date(ts).toISOString()} is more than ${allowedLatenessMs / 3_600_000} h ` +
+          `before its receive time ${new Date(envelope.receivedAt).toISOString()}`,
+    )
+    .join('; ');
+  const late = quarantine(
+    refused.some((r) => r.verdict === 'seconds') ? 'INVALID_DEVICE_TIME' : 'LATE_READING',
+    detail,
+  );
+  const kept = readings.filter((_, index) => !refused.some((r) => r.index === index));
+  if (kept.length === 0) return late;
+  return {
+    kind: 'valid',
+    thingName,
+    readings: kept,
+    ...(late.kind === 'quarantined' ? { refused: late.record } : {}),
+  };
+}
+
+/** The integer literal in `text` a double rounds, if `json` holds a number that may be one. */
+function findInexactIntegerLiteral(json: unknown, text: string): string | undefined {
+  // Cheap first: only a parsed integer beyond 2^53 can have lost digits.
+  if (!hasUnsafeInteger(json)) return undefined;
+  for (const [token] of text.matchAll(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g)) {
+    if (token.startsWith('"') || /[.eE]/.test(token)) continue;
+    if (BigInt(token) !== BigInt(Number(token))) return token;
+  }
+  return undefined;
+}
+
+function hasUnsafeInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasUnsafeInteger);
+  return false;
 }
 
 /** Gives every reading an id: the device's, or one derived from the envelope so replays dedupe. */
@@ -89,10 +148,23 @@ function identify(message: TelemetryMessage, correlationId: string): IdentifiedR
   if ('readings' in message) {
     return message.readings.map((r, index) => ({
       ...r,
+      metrics: withoutNegativeZero(r.metrics),
       messageId: r.messageId ?? `${correlationId}#${index}`,
     }));
   }
-  return [{ ...message, messageId: message.messageId ?? correlationId }];
+  return [
+    {
+      ...message,
+      metrics: withoutNegativeZero(message.metrics),
+      messageId: message.messageId ?? correlationId,
+    },
+  ];
+}
+
+/** -0 is 0 (faults.md #4): otherwise it is stored as -0.0 and a query sees two zeros. */
+function withoutNegativeZero(metrics: Record<string, number>): Record<string, number> {
+  for (const name in metrics) if (Object.is(metrics[name], -0)) metrics[name] = 0;
+  return metrics;
 }
 
 /** JSON.parse turns 1e999 into Infinity; find such a number and return its path. */

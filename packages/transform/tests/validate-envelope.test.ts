@@ -59,6 +59,18 @@ describe('validateEnvelope', () => {
     expect(reasonFor('{"metrics":{"t":1}}', 'dt/tributary/../../x/telemetry')).toBe('UNKNOWN_TOPIC');
   });
 
+  it('accepts a message with fields the contract does not know, and keeps only the contract’s (faults.md #5)', () => {
+    const outcome = validateEnvelope(
+      envelopeOf('{"metrics":{"temperature":21.5},"firmware":"2.1","extra":{"nested":{"deeper":1}}}'),
+    );
+    expect(outcome).toMatchObject({ kind: 'valid', readings: [{ metrics: { temperature: 21.5 } }] });
+    expect(outcome.kind === 'valid' && Object.keys(outcome.readings[0]!)).toEqual(['metrics', 'messageId']);
+    // A change of nesting is not additive: a metric that became an object is refused, with where.
+    const nested = validateEnvelope(envelopeOf('{"metrics":{"temperature":{"value":21.5}}}'));
+    expect(nested).toMatchObject({ kind: 'quarantined', record: { reason: 'SCHEMA_MISMATCH' } });
+    expect(nested.kind === 'quarantined' && nested.record.detail).toMatch(/metrics\.temperature/);
+  });
+
   it('explains a schema mismatch in words', () => {
     const outcome = validateEnvelope(envelopeOf('{"metrics":{"temperature":"hot"}}'));
     expect(outcome.kind === 'quarantined' && outcome.record.detail).toMatch(/metrics\.temperature/);

@@ -10,3 +10,4 @@ export * from './partition-retention.js';
 export * from './compaction-plan.js';
 export * from './lake-compaction-error.js';
 export * from './hourly-rollup-statements.js';
+export * from './catalog-versions.js';

@@ -1,7 +1,6 @@
 // The pure core of the Store stage: partitioning by receive time, idempotency keys, file names.
 import { describe, expect, it } from 'vitest';
 import {
-  BoundedKeySet,
   dataFileName,
   groupRowsByPartition,
   LakeWriterError,
@@ -64,11 +63,5 @@ describe('partition plan', () => {
   it('refuses a receive time whose year has no four-digit partition', () => {
     const farFuture = aReading({ received_at: 8.64e15 });
     expect(() => validateLakeRows('telemetry', [farFuture])).toThrowError(LakeWriterError);
-  });
-
-  it('forgets the oldest keys first once full', () => {
-    const keys = new BoundedKeySet(2);
-    ['a', 'b', 'c'].forEach((key) => keys.add(key));
-    expect([keys.has('a'), keys.has('b'), keys.has('c'), keys.size]).toEqual([false, true, true, 2]);
   });
 });

@@ -1,8 +1,10 @@
 // `pnpm bench <name>` runs one benchmark, `pnpm bench all` every one; exit 1 when a target is missed.
 import { dashboard } from './dashboard.js';
 import { detect } from './detect.js';
+import { e2e } from './e2e/e2e.js';
 import { enrich } from './enrich.js';
 import { ingest } from './ingest/ingest.js';
+import { lake } from './lake.js';
 import { nab } from './nab.js';
 import { query } from './query.js';
 import { walkingSkeleton } from './walking-skeleton.js';
@@ -16,6 +18,12 @@ const benchmarks: Record<string, { readonly about: string; readonly run: () => P
     about: 'QoS 1 msg/s through the endpoint vs bare aedes (≥ 0.8×); memory per idle connection (≤ 30 KB)',
     run: ingest,
   },
+  e2e: {
+    about:
+      'the whole platform, devices → SQL: msg/s vs bare aedes pub→sub (≥ 0.8×), batched readings/s (≥ 1M), ' +
+      'publish → queryable at half load (p99 ≤ 1 s), peak memory; --minutes 10: memory flat',
+    run: e2e,
+  },
   detect: {
     about: 'default anomaly detector throughput on one core (≥ 1M points/s)',
     run: detect,
@@ -27,6 +35,10 @@ const benchmarks: Record<string, { readonly about: string; readonly run: () => P
   query: {
     about: "the dashboard's named queries over 10M readings in the Parquet lake (p50 ≤ 100 ms)",
     run: query,
+  },
+  lake: {
+    about: 'readings/s into the lake via LakeWriter vs DuckDB COPY (≥ 1M/s); fleet_series p50 ≤ 100 ms',
+    run: lake,
   },
   dashboard: {
     about: 'first paint of the local dashboard with 1,000 devices in the lake (< 1 s), in Chromium',

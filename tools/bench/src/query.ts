@@ -77,7 +77,12 @@ const hivePartitionColumnsOf = (timeColumn: string) =>
   `strftime(${timeColumn}, '%d') AS day, strftime(${timeColumn}, '%H') AS hour`;
 
 /** Copies an in-memory table into the lake as hive partitions, one file per hour as the lake compactor leaves a closed hour, sorted the way the LakeWriter sorts. */
-async function copyToLake(connection: DuckDBConnection, lakeDir: string, table: string, timeColumn: string) {
+export async function copyToLake(
+  connection: DuckDBConnection,
+  lakeDir: string,
+  table: string,
+  timeColumn: string,
+) {
   await connection.run(`COPY (
       SELECT *, ${hivePartitionColumnsOf(timeColumn)} FROM ${table} ORDER BY thing_name, metric, ${timeColumn})
     TO '${join(lakeDir, table)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (year, month, day, hour))`);
@@ -195,7 +200,7 @@ async function partialRowsOf(connection: DuckDBConnection, table: RollupTableNam
 
 const secondsSince = (startedAt: number) => `${((performance.now() - startedAt) / 1000).toFixed(1)} s`;
 
-async function timedOnLakeAndInMemory(
+export async function timedOnLakeAndInMemory(
   service: LakeQueryService,
   baseline: DuckDBConnection,
   sql: string,

@@ -24,16 +24,24 @@ export function rollupsOf(readings: readonly EnrichedReading[]): TelemetryRollup
 }
 
 function rollupOfGrain(table: RollupTableName, readings: readonly EnrichedReading[]): TelemetryRollup[] {
-  const byBucket = new Map<string, TelemetryRollup>();
+  // Thing → metric → bucket start: no key string to build per reading (the writer rolls up every one).
+  const byThing = new Map<string, Map<string, Map<number, TelemetryRollup>>>();
+  const partials: TelemetryRollup[] = [];
   for (const reading of readings) {
     const bucketStart = bucketStartOf(table, reading.received_at);
-    // NUL cannot occur in a thing or metric name (names.ts), so the key is unambiguous.
-    const key = `${reading.thing_name}\u0000${reading.metric}\u0000${bucketStart}`;
-    const partial = byBucket.get(key);
+    let byMetric = byThing.get(reading.thing_name);
+    if (!byMetric) byThing.set(reading.thing_name, (byMetric = new Map()));
+    let byBucket = byMetric.get(reading.metric);
+    if (!byBucket) byMetric.set(reading.metric, (byBucket = new Map()));
+    const partial = byBucket.get(bucketStart);
     if (partial) addReading(partial, reading);
-    else byBucket.set(key, firstPartialOf(reading, bucketStart));
+    else {
+      const first = firstPartialOf(reading, bucketStart);
+      byBucket.set(bucketStart, first);
+      partials.push(first);
+    }
   }
-  return [...byBucket.values()];
+  return partials;
 }
 
 function firstPartialOf(reading: EnrichedReading, bucketStart: number): TelemetryRollup {

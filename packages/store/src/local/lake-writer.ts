@@ -8,7 +8,6 @@ import {
   type RollupTableName,
 } from '@tributary/contracts';
 import {
-  BoundedKeySet,
   groupRowsByPartition,
   isDiskFull,
   isRollupTable,
@@ -18,9 +17,11 @@ import {
   rowKeyOf,
   selectUnwrittenRows,
   validateLakeRows,
+  WrittenKeysByPartition,
   type AnyLakeRow,
   type LakeRow,
   type PartitionBatch,
+  type UnwrittenRows,
 } from '../core/index.js';
 import { writeLakeCatalog } from './lake-catalog-files.js';
 import { ParquetPartitionFiles } from './parquet-partition-files.js';
@@ -36,6 +37,14 @@ export interface LakeWriterOptions {
    * @default 50_000
    */
   readonly maxBufferedRows?: number;
+  /**
+   * The most idempotency keys remembered, whole partitions at a time: ~140 bytes each for telemetry, so
+   * ~140 MB at most by default, enough for an hour and the one before it at 500,000 readings an hour. A
+   * partition with more rows than this is checked against its files by DuckDB at each flush instead,
+   * which costs a scan of its key columns.
+   * @default 1_000_000
+   */
+  readonly maxRememberedKeys?: number;
 }
 
 export interface LakeWriterStats {
@@ -49,8 +58,6 @@ export interface LakeWriterStats {
   readonly lastFlushError: string | null;
 }
 
-// Enough for the redeliveries and replays of the last minutes at thousands of rows/s, in ~40 MB.
-const rememberedKeysLimit = 250_000;
 const hourMs = 3_600_000;
 
 export class LakeWriter {
@@ -58,9 +65,7 @@ export class LakeWriter {
   /** Rows the running flush took out of `buffered` and has not written yet: still held, so still counted. */
   private rowsBeingWritten = 0;
   private readonly rowsWritten = emptyPerTable(() => 0);
-  private readonly writtenKeys = new BoundedKeySet(rememberedKeysLimit);
-  /** Partitions whose existing files' keys are already in `writtenKeys`. */
-  private readonly loadedPartitions = new Set<string>();
+  private readonly writtenKeys: WrittenKeysByPartition;
   private filesWritten = 0;
   private duplicatesSkipped = 0;
   private lastFlushError: string | null = null;
@@ -80,8 +85,10 @@ export class LakeWriter {
     private readonly lakeDir: string,
     private readonly files: ParquetPartitionFiles,
     private readonly maxBufferedRows: number,
+    private readonly maxRememberedKeys: number,
     flushIntervalMs: number,
   ) {
+    this.writtenKeys = new WrittenKeysByPartition(maxRememberedKeys);
     this.timer = setInterval(() => this.flushInBackground(), flushIntervalMs);
     // close() flushes; the timer alone must not keep a finished process alive.
     this.timer.unref();
@@ -94,6 +101,7 @@ export class LakeWriter {
       options.lakeDir,
       files,
       options.maxBufferedRows ?? 50_000,
+      options.maxRememberedKeys ?? 1_000_000,
       options.flushIntervalMs ?? 500,
     );
   }
@@ -271,22 +279,47 @@ export class LakeWriter {
     batch: PartitionBatch<AnyLakeTableName>,
   ): Promise<void> {
     if (isRollupTable(table)) return this.writeRollupPartition(table, batch);
-    await this.rememberKeysAlreadyIn(table, batch.partitionPath);
-    // A device that resends a message whose PUBACK a restart lost gives it a new receive time, which can
-    // fall in the next hour: the previous hour's keys are known too.
-    const receivedAt = (batch.rows[0] as Record<string, unknown>)[lakeTables[table].partitionTime];
-    if (typeof receivedAt === 'number') {
-      await this.rememberKeysAlreadyIn(table, partitionPathFor(table, receivedAt - hourMs));
-    }
-    const unwritten = selectUnwrittenRows(table, batch.rows as LakeRow<LakeTableName>[], this.writtenKeys);
+    const unwritten = await this.selectUnwritten(table, batch);
     if (unwritten.rows.length > 0) {
       await this.files.publish(table, batch.partitionPath, unwritten.rows);
       this.filesWritten += 1;
       this.rowsWritten[table] += unwritten.rows.length;
-      for (const key of unwritten.keys) this.writtenKeys.add(key);
+      this.writtenKeys.addWritten(batch.partitionPath, unwritten.keys);
       if (table === 'telemetry') this.bufferRollupsOf(unwritten.rows as LakeRow<'telemetry'>[]);
     }
     this.duplicatesSkipped += unwritten.duplicates;
+  }
+
+  /**
+   * The batch's rows whose keys are neither in their partition nor in the hour before it: a device that
+   * resends a message whose PUBACK a restart lost gives it a new receive time, which can fall in the next hour.
+   */
+  private async selectUnwritten(
+    table: LakeTableName,
+    batch: PartitionBatch<AnyLakeTableName>,
+  ): Promise<UnwrittenRows<LakeTableName>> {
+    const rows = batch.rows as LakeRow<LakeTableName>[];
+    const receivedAt = (rows[0] as Record<string, unknown>)[lakeTables[table].partitionTime] as number;
+    const heldKeys: ReadonlySet<string>[] = [];
+    const tooLargeToHold: string[] = [];
+    for (const partitionPath of [batch.partitionPath, partitionPathFor(table, receivedAt - hourMs)]) {
+      const keys = await this.writtenKeysIn(table, partitionPath);
+      if (keys) heldKeys.push(keys);
+      else tooLargeToHold.push(partitionPath);
+    }
+    const [someHeld, otherHeld] = heldKeys;
+    const candidates = selectUnwrittenRows(table, rows, {
+      has: (key) => someHeld?.has(key) === true || otherHeld?.has(key) === true,
+    });
+    if (tooLargeToHold.length === 0 || candidates.rows.length === 0) return candidates;
+    const inFiles = await this.files.indexesOfRowsAlreadyIn(table, tooLargeToHold, candidates.rows);
+    if (inFiles.size === 0) return candidates;
+    const notInFiles = (_: unknown, index: number) => !inFiles.has(index);
+    return {
+      rows: candidates.rows.filter(notInFiles),
+      keys: candidates.keys.filter(notInFiles),
+      duplicates: candidates.duplicates + inFiles.size,
+    };
   }
 
   /**
@@ -311,14 +344,23 @@ export class LakeWriter {
   }
 
   /**
-   * Loads the keys of files written before this writer opened, one partition at a time and only when
-   * rows go there: a replay after a restart lands in the partition of its original receive time.
+   * Every key written to the partition, read from its files unless still in memory: those of files written
+   * before this writer opened, or of a partition forgotten to make room. Undefined if they are too many to hold.
    */
-  private async rememberKeysAlreadyIn(table: LakeTableName, partitionPath: string): Promise<void> {
-    if (this.loadedPartitions.has(partitionPath)) return;
-    const keyRows = await this.files.readKeyColumns(table, partitionPath);
-    for (const keyRow of keyRows) this.writtenKeys.add(rowKeyOf(table, keyRow as LakeRow<LakeTableName>));
-    this.loadedPartitions.add(partitionPath);
+  private async writtenKeysIn(
+    table: LakeTableName,
+    partitionPath: string,
+  ): Promise<ReadonlySet<string> | undefined> {
+    const held = this.writtenKeys.keysOf(partitionPath);
+    if (held || this.writtenKeys.isTooLarge(partitionPath)) return held;
+    const keyRows = await this.files.readKeyColumns(table, partitionPath, this.maxRememberedKeys);
+    if (keyRows === undefined) {
+      this.writtenKeys.markTooLarge(partitionPath);
+      return undefined;
+    }
+    const keys = keyRows.map((keyRow) => rowKeyOf(table, keyRow as LakeRow<LakeTableName>));
+    this.writtenKeys.hold(partitionPath, new Set(keys));
+    return this.writtenKeys.keysOf(partitionPath);
   }
 }
 

@@ -3,34 +3,29 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import {
-  DuckDBConnection,
-  DuckDBInstance,
-  timestampMillisValue,
-  type DuckDBAppender,
-} from '@duckdb/node-api';
-import {
-  allLakeTables,
-  columnsOf,
-  duckdbTypeOf,
-  type AnyLakeTableName,
-  type LakeTableName,
-  type LakeType,
-} from '@tributary/contracts';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { allLakeTables, columnsOf, type AnyLakeTableName, type LakeTableName } from '@tributary/contracts';
 import {
   dataFileName,
   keyColumnsOf,
-  lakeTableNames,
   LakeWriterError,
   temporaryNameOf,
   type AnyLakeRow,
+  type LakeRow,
 } from '../core/index.js';
 import { syncDirectories, syncFile } from './durable-files.js';
+import {
+  createStagingTable,
+  quoteIdentifier,
+  selectListOf,
+  stageRows,
+  stagingPlanOf,
+} from './staged-rows.js';
 
-const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 // Paths are ours (lake root + partition from timestamps + uuid), never row values; rows go through the appender.
 export const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-const stagingTableOf = (table: AnyLakeTableName): string => quoteIdentifier(`staging_${table}`);
+const stagingTableOf = (table: AnyLakeTableName): string => `staging_${table}`;
+const candidateKeysTableOf = (table: LakeTableName): string => `candidate_keys_${table}`;
 
 /**
  * Each file is sorted by thing, metric and time, so a query for one thing reads only the row groups whose
@@ -54,10 +49,6 @@ export class ParquetPartitionFiles {
   static async open(lakeDir: string): Promise<ParquetPartitionFiles> {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    for (const table of lakeTableNames) {
-      const columns = columnsOf(table).map((c) => `${quoteIdentifier(c.name)} ${duckdbTypeOf(c.type)}`);
-      await connection.run(`CREATE TEMP TABLE ${stagingTableOf(table)} (${columns.join(', ')})`);
-    }
     return new ParquetPartitionFiles(resolve(lakeDir), instance, connection);
   }
 
@@ -73,9 +64,11 @@ export class ParquetPartitionFiles {
     const firstCreated = await mkdir(directory, { recursive: true });
     let renamed = false;
     try {
-      await this.stage(table, rows);
+      const plan = stagingPlanOf(columnsOf(table), rows);
+      await createStagingTable(this.connection, stagingTableOf(table), plan);
+      await stageRows(this.connection, stagingTableOf(table), plan, rows);
       await this.connection.run(
-        `COPY (SELECT * FROM ${stagingTableOf(table)} ORDER BY ${sortColumnsOf(table)}) ` +
+        `COPY (SELECT ${selectListOf(plan)} FROM ${stagingTableOf(table)} ORDER BY ${sortColumnsOf(table)}) ` +
           `TO ${quoteLiteral(temporaryFile)} (FORMAT parquet, COMPRESSION zstd)`,
       );
       await syncFile(temporaryFile);
@@ -89,22 +82,66 @@ export class ParquetPartitionFiles {
       await rm(renamed ? dataFile : temporaryFile, { force: true });
       throw error;
     } finally {
-      await this.connection.run(`DELETE FROM ${stagingTableOf(table)}`);
+      await this.connection.run(`DROP TABLE IF EXISTS ${stagingTableOf(table)}`);
     }
   }
 
-  /** The idempotency-key columns of every row already written in the partition (none if it is new). */
-  async readKeyColumns(table: LakeTableName, partitionPath: string): Promise<Record<string, unknown>[]> {
-    const directory = this.directoryOf(partitionPath);
-    const files = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [];
-      throw error;
-    });
-    if (!files.some((file) => file.endsWith('.parquet'))) return [];
+  /**
+   * The idempotency-key columns of every row already written in the partition (none if it is new), or
+   * undefined when it holds more than `atMost` rows: they are not read, so memory stays bounded.
+   */
+  async readKeyColumns(
+    table: LakeTableName,
+    partitionPath: string,
+    atMost: number,
+  ): Promise<Record<string, unknown>[] | undefined> {
+    const files = await this.filesIn([partitionPath]);
+    if (files === null) return [];
+    const count = await this.connection.runAndReadAll(
+      `SELECT count(*) AS n FROM read_parquet(${files}, union_by_name = true)`,
+    );
+    if (Number(count.getRowObjectsJS()[0]?.['n']) > atMost) return undefined;
     const columns = keyColumnsOf(table).map(quoteIdentifier).join(', ');
-    const glob = quoteLiteral(join(directory, '*.parquet'));
-    const reader = await this.connection.runAndReadAll(`SELECT ${columns} FROM read_parquet(${glob})`);
+    const reader = await this.connection.runAndReadAll(
+      `SELECT ${columns} FROM read_parquet(${files}, union_by_name = true)`,
+    );
     return reader.getRowObjectsJS();
+  }
+
+  /**
+   * The indexes of those `rows` whose idempotency key rows in the partitions' files already have: how a
+   * partition with too many rows to remember is checked. It costs a scan of the key columns of every file
+   * of the partitions, in DuckDB, and the staging of the rows' key columns.
+   */
+  async indexesOfRowsAlreadyIn<T extends LakeTableName>(
+    table: T,
+    partitionPaths: readonly string[],
+    rows: readonly LakeRow<T>[],
+  ): Promise<Set<number>> {
+    const files = await this.filesIn(partitionPaths);
+    if (files === null || rows.length === 0) return new Set();
+    const keyColumnNames = new Set(keyColumnsOf(table));
+    const plan = stagingPlanOf(
+      columnsOf(table).filter((column) => keyColumnNames.has(column.name)),
+      rows,
+    );
+    const candidates = candidateKeysTableOf(table);
+    try {
+      await createStagingTable(this.connection, candidates, plan);
+      await stageRows(this.connection, candidates, plan, rows);
+      const matching = [...keyColumnNames]
+        .map(quoteIdentifier)
+        .map((name) => `candidate.${name} IS NOT DISTINCT FROM written.${name}`)
+        .join(' AND ');
+      // A fresh table filled by appends only numbers its rows 0, 1, … in the order they were appended.
+      const reader = await this.connection.runAndReadAll(
+        `SELECT candidate.row_index FROM (SELECT rowid AS row_index, ${selectListOf(plan)} FROM ${candidates}) ` +
+          `AS candidate SEMI JOIN read_parquet(${files}, union_by_name = true) AS written ON ${matching}`,
+      );
+      return new Set(reader.getColumnsObjectJS()['row_index']?.map(Number));
+    } finally {
+      await this.connection.run(`DROP TABLE IF EXISTS ${candidates}`);
+    }
   }
 
   close(): void {
@@ -125,36 +162,18 @@ export class ParquetPartitionFiles {
     return directory;
   }
 
-  private async stage(table: AnyLakeTableName, rows: readonly AnyLakeRow[]): Promise<void> {
-    const columns = columnsOf(table);
-    const appender = await this.connection.createAppender(`staging_${table}`);
-    try {
-      for (const row of rows) {
-        for (const column of columns) {
-          appendValue(appender, column.type, (row as Record<string, unknown>)[column.name]);
-        }
-        appender.endRow();
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
+  /** A DuckDB list of the partitions' Parquet globs, or null when none of them has a published file. */
+  private async filesIn(partitionPaths: readonly string[]): Promise<string | null> {
+    const globs: string[] = [];
+    for (const partitionPath of partitionPaths) {
+      const directory = this.directoryOf(partitionPath);
+      const files = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
+      if (files.some((file) => file.endsWith('.parquet')))
+        globs.push(quoteLiteral(join(directory, '*.parquet')));
     }
-  }
-}
-
-/** Rows are validated against the contract before they get here, so each value has its column's JS type. */
-function appendValue(appender: DuckDBAppender, type: LakeType, value: unknown): void {
-  if (value === null || value === undefined) return appender.appendNull();
-  switch (type) {
-    case 'string':
-      return appender.appendVarchar(value as string);
-    case 'double':
-      return appender.appendDouble(value as number);
-    case 'bigint':
-      return appender.appendBigInt(BigInt(value as number));
-    case 'boolean':
-      return appender.appendBoolean(value as boolean);
-    case 'timestamp':
-      return appender.appendTimestampMilliseconds(timestampMillisValue(BigInt(value as number)));
+    return globs.length === 0 ? null : `[${globs.join(', ')}]`;
   }
 }

@@ -1,0 +1,57 @@
+// What the lake writer stages column by column comes back from Parquet exactly as appended: strings of few
+// distinct values (staged as an ENUM) and of many, columns null in every row or in some, doubles to the
+// last bit and timestamps to the millisecond.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { aReading, receivedAt } from '@tributary/contracts/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LakeWriter } from '../src/local/index.js';
+
+let lakeDir: string;
+
+beforeEach(async () => {
+  lakeDir = await mkdtemp(join(tmpdir(), 'tributary-staging-'));
+});
+afterEach(async () => {
+  await rm(lakeDir, { recursive: true, force: true });
+});
+
+describe('LakeWriter staging', () => {
+  it('reads back every value as appended, whatever mix of distinct, repeated and null values a column holds', async () => {
+    const readings = Array.from({ length: 5_000 }, (_, i) =>
+      aReading({
+        thing_name: `pump-${i % 3}`,
+        message_id: `m-${i}`,
+        correlation_id: `c-'${i}",\n`,
+        value: 0.1 + 0.2 + i * 1e-12,
+        device_time: receivedAt - i,
+        received_at: receivedAt + i,
+        site: i % 2 === 0 ? null : 'hall "b", 🏭',
+        unit: 'µS/cm',
+        anomaly_score: i % 5 === 0 ? i / 5_000 : null,
+        raw_value: i === 7 ? -0.5 : null,
+        location: i < 4_000 ? null : `shelf-${i}`,
+      }),
+    );
+    const writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
+    try {
+      writer.append('telemetry', readings);
+      await writer.flush();
+    } finally {
+      await writer.close();
+    }
+    const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+    try {
+      const reader = await duckdb.runAndReadAll(
+        `SELECT * EXCLUDE (device_time, received_at), epoch_ms(device_time)::DOUBLE AS device_time,
+           epoch_ms(received_at)::DOUBLE AS received_at
+         FROM read_parquet('${lakeDir}/telemetry/**/*.parquet', hive_partitioning = false) ORDER BY received_at`,
+      );
+      expect(reader.getRowObjectsJS()).toEqual(readings.map((reading) => ({ ...reading })));
+    } finally {
+      duckdb.closeSync();
+    }
+  });
+});

@@ -20,14 +20,21 @@ import {
   type LocalIotCore,
 } from '@tributary/ingest/local';
 
-/** `node-tls`: Node's TLS server with the endpoint's settings and no MQTT at all — the floor under a device's memory. */
-export type EndpointMode = 'bare-aedes' | 'bare-aedes-tls' | 'node-tls' | 'tributary';
+/**
+ * `node-tls`: Node's TLS server with the endpoint's settings and no MQTT at all — the floor under a device's
+ * memory. `bare-aedes-subscribed`: bare aedes delivering every telemetry message to a subscriber in its own
+ * process, as tributary hands each one to its rules engine (`pnpm bench e2e`'s pub→sub baseline).
+ */
+export type EndpointMode =
+  'bare-aedes' | 'bare-aedes-subscribed' | 'bare-aedes-tls' | 'node-tls' | 'tributary';
 
 export interface EndpointStats {
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
   /** Publish → rule action, per message the rule ran for (tributary only). */
   readonly ruleLatenciesMs: number[];
+  /** Telemetry messages delivered to the in-process subscriber since start (bare-aedes-subscribed only). */
+  readonly delivered: number;
 }
 
 export type ParentMessage = { type: 'stats'; gc?: boolean } | { type: 'stop' };
@@ -51,9 +58,23 @@ const idleFleetPolicy = {
 
 const epochMs = () => performance.timeOrigin + performance.now();
 
-async function startBareAedes(): Promise<{ ready: EndpointReady; close(): Promise<void> }> {
+async function startBareAedes(
+  onTelemetry?: () => void,
+): Promise<{ ready: EndpointReady; close(): Promise<void> }> {
   const aedes = new Aedes();
   await aedes.listen();
+  if (onTelemetry) {
+    await new Promise<void>((resolve) =>
+      aedes.subscribe(
+        'dt/tributary/+/telemetry',
+        (_packet, done) => {
+          onTelemetry();
+          done();
+        },
+        resolve,
+      ),
+    );
+  }
   const server = createServer((socket) => aedes.handle(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -187,9 +208,10 @@ async function startTributary(ruleLatenciesMs: number[], publishers: number) {
 
 async function main(mode: EndpointMode, publishers: number): Promise<void> {
   const ruleLatenciesMs: number[] = [];
+  let delivered = 0;
   const endpoint =
-    mode === 'bare-aedes'
-      ? await startBareAedes()
+    mode === 'bare-aedes' || mode === 'bare-aedes-subscribed'
+      ? await startBareAedes(mode === 'bare-aedes-subscribed' ? () => (delivered += 1) : undefined)
       : mode === 'tributary'
         ? await startTributary(ruleLatenciesMs, publishers)
         : await startBareAedesTls(publishers, mode === 'bare-aedes-tls');
@@ -200,7 +222,7 @@ async function main(mode: EndpointMode, publishers: number): Promise<void> {
     }
     if (message.gc) globalThis.gc?.();
     const { rss, heapUsed } = process.memoryUsage();
-    const stats: EndpointStats = { rssBytes: rss, heapUsedBytes: heapUsed, ruleLatenciesMs };
+    const stats: EndpointStats = { rssBytes: rss, heapUsedBytes: heapUsed, ruleLatenciesMs, delivered };
     process.send?.(stats);
     ruleLatenciesMs.length = 0;
   });

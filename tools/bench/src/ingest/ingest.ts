@@ -21,14 +21,14 @@ const warmConnections = 500;
 const idleConnections = 10_000;
 const epochMs = () => performance.timeOrigin + performance.now();
 
-interface Endpoint {
+export interface Endpoint {
   readonly port: number;
   readonly tls: EndpointReady['tls'];
   stats(options?: { gc?: boolean }): Promise<EndpointStats>;
   stop(): Promise<void>;
 }
 
-async function startEndpoint(mode: EndpointMode): Promise<Endpoint> {
+export async function startEndpoint(mode: EndpointMode): Promise<Endpoint> {
   const child: ChildProcess = fork(endpointScript, [mode, String(publishers)], {
     execArgv: [
       '--conditions=@tributary/source',

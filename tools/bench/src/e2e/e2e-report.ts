@@ -1,0 +1,128 @@
+// What `pnpm bench e2e` found, held against the issue's targets, and the lines it prints: each result
+// next to its baseline from the same run, its ratio, its target and whether it was met.
+import { percentile } from '../measure.js';
+import type { FreshnessSamples } from './freshness-probe.js';
+import { maxFlatGrowth, type MemoryTrend } from './memory-trend.js';
+import type { RateWindow } from './rate-window.js';
+import { readingsPerBatch } from './telemetry-payloads.js';
+
+export const targets = {
+  /** Platform msg/s over bare aedes pub→sub msg/s, same clients. */
+  messageRateRatio: 0.8,
+  /** Readings a second visible in SQL, batched payloads. */
+  readingsPerSecond: 1_000_000,
+  /** Publish → queryable at half the maximum message rate. */
+  freshnessP99Ms: 1_000,
+  /** How long a run must be for its memory trend to say the memory is bounded. */
+  soakMinutes: 10,
+} as const;
+
+export interface E2eResults {
+  readonly devices: number;
+  readonly maxInFlightPerDevice: number;
+  readonly onboardingMs: number;
+  /** One reading per message, every device at the quota; the median of `rounds` windows each. */
+  readonly rates: {
+    readonly platform: RateWindow;
+    readonly bare: RateWindow;
+    readonly rounds: number;
+    /** What the fleet offers at the quota: a baseline that takes nearly all of it was held back by the offer. */
+    readonly offeredPerSecond: number;
+  };
+  /** The message rate the freshness run offered: half the platform's acknowledged rate. */
+  readonly halfRate: number;
+  readonly freshness: FreshnessSamples;
+  readonly batched: {
+    /** deliveredPerSecond: rows visible in SQL a second. */
+    readonly platform: RateWindow;
+    /** deliveredPerSecond: readings delivered to the subscriber a second. */
+    readonly bare: RateWindow;
+    readonly offeredPerSecond: number;
+    /** Records acknowledged but not in the lake when the window ended. */
+    readonly backlogRecords: number;
+  };
+  /** The platform process's high-water mark (VmHWM) over the whole run. */
+  readonly peakRssBytes: number;
+  /** The half-rate run's memory; judged only when a run length was asked for. */
+  readonly soak: { readonly minutes: number; readonly judged: boolean; readonly trend: MemoryTrend };
+}
+
+export interface Verdicts {
+  readonly messageRate: boolean;
+  readonly readingsPerSecond: boolean;
+  readonly freshness: boolean;
+  /** Undefined when the run was too short to say. */
+  readonly memoryBounded: boolean | undefined;
+}
+
+export function verdictsOf(results: E2eResults): Verdicts {
+  const { rates, batched, freshness, soak } = results;
+  return {
+    messageRate:
+      rates.platform.acknowledgedPerSecond >= targets.messageRateRatio * rates.bare.acknowledgedPerSecond,
+    readingsPerSecond: batched.platform.deliveredPerSecond >= targets.readingsPerSecond,
+    freshness:
+      freshness.queryableMs.length > 0 && percentile(freshness.queryableMs, 99) <= targets.freshnessP99Ms,
+    memoryBounded: soak.judged ? soak.trend.flat : undefined,
+  };
+}
+
+export const allMet = (verdicts: Verdicts): boolean =>
+  verdicts.messageRate &&
+  verdicts.readingsPerSecond &&
+  verdicts.freshness &&
+  verdicts.memoryBounded !== false;
+
+const perSecond = (value: number, unit: string) => `${Math.round(value).toLocaleString('en')} ${unit}/s`;
+const ms = (value: number) => `${Math.round(value).toLocaleString('en')} ms`;
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024).toLocaleString('en')} MB`;
+const verdict = (met: boolean) => (met ? 'ok' : 'MISSED');
+
+export function reportOf(results: E2eResults): string {
+  const { rates, batched, freshness, soak } = results;
+  const verdicts = verdictsOf(results);
+  const messageRatio = rates.platform.acknowledgedPerSecond / rates.bare.acknowledgedPerSecond;
+  const readingsRatio = batched.platform.deliveredPerSecond / batched.bare.deliveredPerSecond;
+  const p = (samples: readonly number[], q: number) => (samples.length > 0 ? percentile(samples, q) : NaN);
+  const queryableP99 = p(freshness.queryableMs, 99);
+  const deliveredP99 = p(freshness.deliveredMs, 99);
+  const { trend } = soak;
+  return [
+    `e2e: tributary start (its own process, fresh data directory, no devices of its own) and ${results.devices} devices ` +
+      `onboarded through its IoT API in ${(results.onboardingMs / 1000).toFixed(1)} s, each over mutual TLS as its own thing, ` +
+      `QoS 1, at most 90 msg/s (under the 100/s per-connection quota) and ${results.maxInFlightPerDevice} in flight each`,
+    `  baseline: bare aedes on plain TCP handing every message to a subscriber in its process, the same clients, same run`,
+    `  msg/s, one reading per message (median of ${rates.rounds} alternating 4 s windows):`,
+    `    platform ${perSecond(rates.platform.acknowledgedPerSecond, 'msg')} acknowledged, ` +
+      `${perSecond(rates.platform.deliveredPerSecond, 'row')} into SQL = ${messageRatio.toFixed(2)}× bare aedes pub→sub ` +
+      `(${perSecond(rates.bare.acknowledgedPerSecond, 'msg')} acknowledged, ${perSecond(rates.bare.deliveredPerSecond, 'msg')} delivered)` +
+      `  target ≥ ${targets.messageRateRatio.toFixed(2)}×  ${verdict(verdicts.messageRate)}`,
+    ...(rates.bare.acknowledgedPerSecond >= 0.95 * rates.offeredPerSecond
+      ? [
+          `    bare aedes took nearly all the fleet offers (${perSecond(rates.offeredPerSecond, 'msg')}): its ceiling is higher, ` +
+            'so the ratio is an upper bound',
+        ]
+      : []),
+    `  readings/s, ${readingsPerBatch} readings per message, ${perSecond(batched.offeredPerSecond, 'reading')} offered:`,
+    `    platform ${perSecond(batched.platform.deliveredPerSecond, 'reading')} visible in SQL ` +
+      `(${perSecond(batched.platform.acknowledgedPerSecond, 'msg')} acknowledged; ${batched.backlogRecords.toLocaleString('en')} records ` +
+      `acknowledged and not yet in the lake at the end) = ${readingsRatio.toFixed(3)}× bare aedes ` +
+      `(${perSecond(batched.bare.deliveredPerSecond, 'reading')} delivered)` +
+      `  target ≥ ${targets.readingsPerSecond.toLocaleString('en')}/s  ${verdict(verdicts.readingsPerSecond)}`,
+    `  freshness at ${perSecond(results.halfRate, 'msg')} (half the platform's maximum), ${freshness.queryableMs.length} probe messages over ` +
+      `${soak.minutes.toFixed(1)} min, ${freshness.pending} still pending:`,
+    `    publish → queryable in SQL p50 ${ms(p(freshness.queryableMs, 50))}, p99 ${ms(queryableP99)} = ` +
+      `${(queryableP99 / deliveredP99).toFixed(1)}× publish → MQTT subscriber on the same broker ` +
+      `(p50 ${ms(p(freshness.deliveredMs, 50))}, p99 ${ms(deliveredP99)})` +
+      `  target p99 ≤ ${ms(targets.freshnessP99Ms)}  ${verdict(verdicts.freshness)}`,
+    `  memory of the platform process: peak RSS ${mb(results.peakRssBytes)} over the whole run; over the half-rate run ` +
+      `${mb(trend.firstHalfMeanBytes)} (first half, mean) → ${mb(trend.secondHalfMeanBytes)} (second half), ` +
+      `${(trend.growth * 100).toFixed(1)} %, second half ${mb(trend.secondHalfSlopeBytesPerMinute)}/min  ` +
+      (verdicts.memoryBounded === undefined
+        ? `not judged: run with --minutes ${targets.soakMinutes} for the flat-memory target`
+        : `target flat (≤ ${maxFlatGrowth * 100} % growth) over ${soak.minutes} min  ${verdict(verdicts.memoryBounded)}` +
+          (soak.minutes < targets.soakMinutes
+            ? ` (shorter than the ${targets.soakMinutes} min the target names)`
+            : '')),
+  ].join('\n');
+}

@@ -113,6 +113,8 @@ describe('tributary catalog show', () => {
       'telemetry',
       'anomalies',
       'quarantine',
+      'shadow_history',
+      'lifecycle_events',
       'telemetry_1m',
       'telemetry_1h',
     ]);

@@ -8,6 +8,10 @@ export const LakeRetentionDays = z.object({
   telemetry: days.default(30),
   anomalies: days.default(365),
   quarantine: days.default(30),
+  // A year of a shadow's versions answers "what was this device configured to, and when"; connection
+  // history is for troubleshooting the recent past.
+  shadow_history: days.default(365),
+  lifecycle_events: days.default(90),
   telemetry_1m: days.default(90),
   telemetry_1h: days.default(730),
 });

@@ -5,7 +5,9 @@ import { AnomalyEvent } from './anomaly-event.js';
 import { EnrichedReading } from './enriched-reading.js';
 import { lakeColumnsOf, type LakeColumn } from './lake-columns.js';
 import { rollupTables } from './lake-rollups.js';
+import { LifecycleEventRecord } from './lifecycle-event-record.js';
 import { QuarantineRecord } from './quarantine.js';
+import { ShadowHistoryRecord } from './shadow-history.js';
 
 export * from './lake-rollups.js';
 export * from './lake-retention.js';
@@ -18,8 +20,8 @@ export interface LakeTable<Row extends z.ZodObject = z.ZodObject> {
   readonly partitionTime: keyof z.infer<Row> & string;
 }
 
-/** The tables whose rows are delivered into the lake: on AWS each has its own stream and Firehose. */
-export const lakeTables = {
+/** The tables Transform writes: on AWS each has its own Kinesis stream, which a Firehose delivers. */
+export const streamedLakeTables = {
   telemetry: {
     name: 'telemetry',
     description: 'Enriched readings, one row per metric of a reading.',
@@ -39,6 +41,33 @@ export const lakeTables = {
     partitionTime: 'received_at',
   },
 } as const satisfies Record<string, LakeTable>;
+export type StreamedLakeTableName = keyof typeof streamedLakeTables;
+
+/**
+ * The tables of what IoT Core itself publishes: a topic rule selects each row (lake-delivery-rules.ts)
+ * and puts it on the table's Firehose directly, as the local rules engine hands it to the lake writer.
+ */
+export const ruleFedLakeTables = {
+  shadow_history: {
+    name: 'shadow_history',
+    description: 'Every accepted device shadow update: its version and reported and desired state.',
+    row: ShadowHistoryRecord,
+    partitionTime: 'received_at',
+  },
+  lifecycle_events: {
+    name: 'lifecycle_events',
+    description: 'Connect, disconnect, connect-failure, subscribe and unsubscribe events of MQTT clients.',
+    row: LifecycleEventRecord,
+    partitionTime: 'received_at',
+  },
+} as const satisfies Record<string, LakeTable>;
+export type RuleFedLakeTableName = keyof typeof ruleFedLakeTables;
+
+/** The tables whose rows are delivered into the lake, each with its idempotency key and its own Firehose on AWS. */
+export const lakeTables = { ...streamedLakeTables, ...ruleFedLakeTables } as const satisfies Record<
+  string,
+  LakeTable
+>;
 
 export type LakeTableName = keyof typeof lakeTables;
 

@@ -1,7 +1,7 @@
 // The catalogue of values one stage publishes for others (as SSM parameters on AWS).
 // Each parameter belongs to the stage that publishes it; `ReadableBy` makes reading a downstream
 // stage's parameter a type error, so the deploy order can never be inverted by accident.
-import type { LakeTableName } from './lake.js';
+import type { LakeTableName, StreamedLakeTableName } from './lake.js';
 import type { ReadableBy, Stage } from './stages.js';
 
 export interface StageParameter<S extends Stage = Stage> {
@@ -99,6 +99,16 @@ export const parameters = {
       'delivery-stream-name/quarantine',
       'Firehose that delivers the quarantine lake table into the lake',
     ),
+    shadow_historyDeliveryStreamName: parameter(
+      'store',
+      'delivery-stream-name/shadow_history',
+      'Firehose the shadow history topic rules put accepted shadow updates on',
+    ),
+    lifecycle_eventsDeliveryStreamName: parameter(
+      'store',
+      'delivery-stream-name/lifecycle_events',
+      'Firehose the lifecycle event topic rules put connect, disconnect and subscription events on',
+    ),
   },
   insights: {
     athenaWorkgroupName: parameter('insights', 'athena-workgroup-name', 'Athena workgroup for lake queries'),
@@ -110,7 +120,7 @@ export const parameters = {
 } as const satisfies { [S in Stage]: Record<string, StageParameter<S>> };
 
 /** The stream Transform writes a lake table's rows to, and Store delivers into the lake. */
-export const lakeStreamParameterOf = (table: LakeTableName): StageParameter<'transform'> =>
+export const lakeStreamParameterOf = (table: StreamedLakeTableName): StageParameter<'transform'> =>
   parameters.transform[`${table}LakeStreamArn`];
 
 /** The Firehose Store delivers a lake table's rows with (its metrics are on the dashboard). */

@@ -10,12 +10,20 @@ import {
 } from '../src/index.js';
 
 describe('the telemetry rollup tables', () => {
-  it('are catalogued beside the delivered tables, which alone get streams and Firehoses', () => {
-    expect(Object.keys(lakeTables)).toEqual(['telemetry', 'anomalies', 'quarantine']);
+  it('are catalogued beside the delivered tables, which alone get Firehoses', () => {
+    expect(Object.keys(lakeTables)).toEqual([
+      'telemetry',
+      'anomalies',
+      'quarantine',
+      'shadow_history',
+      'lifecycle_events',
+    ]);
     expect(Object.keys(allLakeTables)).toEqual([
       'telemetry',
       'anomalies',
       'quarantine',
+      'shadow_history',
+      'lifecycle_events',
       'telemetry_1m',
       'telemetry_1h',
     ]);

@@ -11,9 +11,9 @@ import {
   type AnomalyEvent,
   type EnrichedReading,
   type LakeColumn,
-  type LakeTableName,
   type QuarantineRecord,
   type RollupTableName,
+  type StreamedLakeTableName,
   type TelemetryRollup,
 } from '@tributary/contracts';
 import { rollupsOf } from '@tributary/store';
@@ -32,7 +32,7 @@ type LakeRowOf = { telemetry: EnrichedReading; anomalies: AnomalyEvent; quaranti
  * Writes rows as one Parquet file per partition (by received_at), named `fileName`; returns the paths.
  * Telemetry also gets its rollup partials, as the LakeWriter publishes them in the same flush.
  */
-export async function writeLakeRows<T extends LakeTableName>(
+export async function writeLakeRows<T extends StreamedLakeTableName>(
   lakeDir: string,
   table: T,
   rows: readonly LakeRowOf[T][],

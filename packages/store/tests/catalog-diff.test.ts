@@ -145,13 +145,13 @@ describe('diffCatalog', () => {
     const deployed = [
       ...deployedContract().filter((table) => table.Name !== 'quarantine'),
       {
-        Name: 'shadow_history',
-        StorageDescriptor: { Location: 's3://deployed-bucket/shadow_history/', Columns: [] },
+        Name: 'retired_readings',
+        StorageDescriptor: { Location: 's3://deployed-bucket/retired_readings/', Columns: [] },
       },
     ];
     expect(diffCatalog(contract, deployed)).toEqual([
       expect.objectContaining({ table: 'quarantine', kind: 'missing-table', severity: 'additive' }),
-      expect.objectContaining({ table: 'shadow_history', kind: 'extra-table', severity: 'breaking' }),
+      expect.objectContaining({ table: 'retired_readings', kind: 'extra-table', severity: 'breaking' }),
     ]);
   });
 

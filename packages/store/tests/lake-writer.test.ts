@@ -225,10 +225,13 @@ describe('LakeWriter', () => {
     expect(catalog.storageDescriptor.location).toBe(`file://${lakeDir}/telemetry/`);
     expect((await readdir(join(lakeDir, '_catalog'))).sort()).toEqual([
       'anomalies.json',
+      'lifecycle_events.json',
       'quarantine.json',
+      'shadow_history.json',
       'telemetry.json',
       'telemetry_1h.json',
       'telemetry_1m.json',
+      'versions',
     ]);
   });
 });

@@ -42,6 +42,8 @@ describe('expiredPartitions', () => {
       telemetry: 30,
       anomalies: 365,
       quarantine: 30,
+      shadow_history: 365,
+      lifecycle_events: 90,
       telemetry_1m: 90,
       telemetry_1h: 730,
     });

@@ -2,8 +2,10 @@
 // that makes a row appear once however often it is delivered (DESIGN.md §4).
 import {
   allLakeTables,
+  lifecycleEventKey,
   partitionPathFor,
   readingKey,
+  shadowHistoryKey,
   type AnomalyEvent,
   type AnyLakeTableName,
   type LakeTableName,
@@ -28,6 +30,11 @@ const rowKeys: { [T in LakeTableName]: RowKey<T> } = {
   telemetry: { columns: ['thing_name', 'message_id', 'metric'], keyOf: readingKey },
   anomalies: { columns: ['event_id'], keyOf: (event: AnomalyEvent) => event.event_id },
   quarantine: { columns: ['correlation_id'], keyOf: (record: QuarantineRecord) => record.correlation_id },
+  shadow_history: { columns: ['thing_name', 'shadow_name', 'version'], keyOf: shadowHistoryKey },
+  lifecycle_events: {
+    columns: ['client_id', 'session_identifier', 'event_type', 'event_timestamp', 'topics'],
+    keyOf: lifecycleEventKey,
+  },
 };
 
 export const keyColumnsOf = (table: LakeTableName): readonly string[] => rowKeys[table].columns;
@@ -38,10 +45,17 @@ export const rowKeyOf = <T extends LakeTableName>(table: T, row: LakeRow<T>): st
 // Four-digit years only: a far-future epoch would otherwise become `year=+275760`.
 const partitionPathPattern = /^[a-z0-9_]+\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}$/;
 
+const hourMs = 3_600_000;
+/** The partition each table's rows went to last: rows arrive in receive-time order, so most share it. */
+const lastPartitionOf = new Map<AnyLakeTableName, { readonly hour: number; readonly path: string }>();
+
 /** `telemetry/year=2026/month=11/day=25/hour=05`, from the row's receive time — never from its content. */
 export function partitionPathOfRow<T extends AnyLakeTableName>(table: T, row: LakeRow<T>): string {
   const partitionTime = allLakeTables[table].partitionTime;
   const epochMillis = (row as Record<string, unknown>)[partitionTime] as number;
+  const hour = Math.floor(epochMillis / hourMs);
+  const last = lastPartitionOf.get(table);
+  if (last?.hour === hour) return last.path;
   const path = partitionPathFor(table, epochMillis);
   if (!partitionPathPattern.test(path)) {
     throw new LakeWriterError(
@@ -49,6 +63,7 @@ export function partitionPathOfRow<T extends AnyLakeTableName>(table: T, row: La
       `Lake table "${table}": ${partitionTime} ${epochMillis} is outside years 0000-9999 and has no partition`,
     );
   }
+  lastPartitionOf.set(table, { hour, path });
   return path;
 }
 

@@ -1,12 +1,13 @@
 // The lake on AWS: an encrypted, versioned S3 bucket; a Glue database whose tables are the contract's
-// catalogue (partition projection, so no crawler); and a Firehose per delivered lake table that delivers
-// the Transform stream of that table into hive partitions by receive time, converted to Parquet.
-// The rollup tables (telemetry_1m, telemetry_1h) are catalogued but nothing fills them on AWS yet.
+// catalogue (partition projection, so no crawler); and a Firehose per delivered lake table that writes
+// it into hive partitions by receive time, converted to Parquet: the Transform stream of a streamed table,
+// or the topic rules of a table IoT Core fills itself (shadow history, lifecycle events).
+// The rollup tables (telemetry_1m, telemetry_1h) are filled once an hour settles (hourly-rollups.ts).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -16,28 +17,33 @@ import {
   defaultLakeRetentionDays,
   deliveryStreamParameterOf,
   lakeStreamParameterOf,
-  lakeTables,
   parameters,
-  partitionKeys,
+  ruleFedLakeTables,
+  streamedLakeTables,
   type AnyLakeTableName,
-  type LakeTableName,
+  type RuleFedLakeTableName,
+  type StreamedLakeTableName,
 } from '@tributary/contracts';
 import {
   accessLogsBucket,
   acknowledge,
-  kmsGrantWildcards,
   rotatingKey,
   StageStack,
   type StageStackProps,
 } from '@tributary/contracts/cdk';
 import { glueDatabaseName } from '../core/index.js';
 import { HourlyRollups } from './hourly-rollups.js';
+import { lakeDeliveryRole, lakeDestinationOf, type LakeDeliveryTarget } from './lake-delivery-destination.js';
+import { RuleFedDelivery } from './rule-fed-delivery.js';
 
 export { glueDatabaseName };
+export { partitionQueryOf } from './lake-delivery-destination.js';
 
 export class DataLakeStack extends StageStack<'store'> {
   readonly key: kms.Key;
   readonly bucket: s3.Bucket;
+  /** The Firehose and topic rules of each table IoT Core fills itself. */
+  readonly ruleFedDeliveries: Record<RuleFedLakeTableName, RuleFedDelivery>;
 
   constructor(scope: Construct, id: string, props: Omit<StageStackProps, 'stage'> = {}) {
     super(scope, id, { ...props, stage: 'store' });
@@ -85,10 +91,17 @@ export class DataLakeStack extends StageStack<'store'> {
       });
       glueTable.addResourceDependency(database);
     }
-    for (const table of Object.keys(lakeTables) as LakeTableName[]) {
-      const delivery = this.deliverInto(table, deliveryLogs);
+    const target: LakeDeliveryTarget = { bucket: this.bucket, key: this.key, deliveryLogs };
+    for (const table of Object.keys(streamedLakeTables) as StreamedLakeTableName[]) {
+      const delivery = this.deliverInto(table, target);
       this.publish(deliveryStreamParameterOf(table), delivery.ref);
     }
+    const ruleFedDeliveries = {} as Record<RuleFedLakeTableName, RuleFedDelivery>;
+    for (const table of Object.keys(ruleFedLakeTables) as RuleFedLakeTableName[]) {
+      ruleFedDeliveries[table] = new RuleFedDelivery(this, `RuleFed-${table}`, { table, target });
+      this.publish(deliveryStreamParameterOf(table), ruleFedDeliveries[table].deliveryStream.ref);
+    }
+    this.ruleFedDeliveries = ruleFedDeliveries;
 
     // Rollups on AWS are computed from the lake once an hour settles; locally the writer keeps them.
     new HourlyRollups(this, 'HourlyRollups', {
@@ -103,12 +116,14 @@ export class DataLakeStack extends StageStack<'store'> {
   }
 
   /** A Firehose from the table's Transform stream into `<table>/year=…/hour=…/` as Parquet. */
-  private deliverInto(table: LakeTableName, deliveryLogs: logs.LogGroup): firehose.CfnDeliveryStream {
+  private deliverInto(table: StreamedLakeTableName, target: LakeDeliveryTarget): firehose.CfnDeliveryStream {
     const sourceStreamArn = this.read(lakeStreamParameterOf(table));
-    const role = new iam.Role(this, `Delivery-${table}-Role`, {
-      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
-      description: `Lets the ${table} delivery stream read its source stream and write the lake`,
-    });
+    const role = lakeDeliveryRole(
+      this,
+      table,
+      target,
+      `Lets the ${table} delivery stream read its source stream and write the lake`,
+    );
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: [
@@ -126,79 +141,11 @@ export class DataLakeStack extends StageStack<'store'> {
         resources: [this.read(parameters.transform.streamKeyArn)],
       }),
     );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
-        resources: [
-          this.formatArn({ service: 'glue', resource: 'catalog' }),
-          this.formatArn({ service: 'glue', resource: 'database', resourceName: glueDatabaseName }),
-          this.formatArn({
-            service: 'glue',
-            resource: 'table',
-            resourceName: `${glueDatabaseName}/${table}`,
-          }),
-        ],
-      }),
-    );
-    this.bucket.grantReadWrite(role);
-    deliveryLogs.grantWrite(role);
-    const logStream = new logs.LogStream(this, `Delivery-${table}-LogStream`, { logGroup: deliveryLogs });
-    acknowledge(
-      role,
-      ...kmsGrantWildcards,
-      ...['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'].map((action) => ({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason:
-          'Firehose needs these on the lake bucket to write and retry multipart Parquet objects (AWS docs: Firehose S3 access).',
-      })),
-      {
-        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`,
-        reason: 'Firehose writes objects under every partition prefix of the lake bucket.',
-      },
-    );
 
     const stream = new firehose.CfnDeliveryStream(this, `Delivery-${table}`, {
       deliveryStreamType: 'KinesisStreamAsSource',
       kinesisStreamSourceConfiguration: { kinesisStreamArn: sourceStreamArn, roleArn: role.roleArn },
-      extendedS3DestinationConfiguration: {
-        bucketArn: this.bucket.bucketArn,
-        roleArn: role.roleArn,
-        prefix: `${table}/${partitionKeys.map((key) => `${key}=!{partitionKeyFromQuery:${key}}`).join('/')}/`,
-        errorOutputPrefix: `errors/${table}/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`,
-        // Dynamic partitioning needs at least 64 MiB buffers.
-        bufferingHints: { sizeInMBs: 64, intervalInSeconds: 60 },
-        encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.key.keyArn } },
-        cloudWatchLoggingOptions: {
-          enabled: true,
-          logGroupName: deliveryLogs.logGroupName,
-          logStreamName: logStream.logStreamName,
-        },
-        dynamicPartitioningConfiguration: { enabled: true, retryOptions: { durationInSeconds: 300 } },
-        processingConfiguration: {
-          enabled: true,
-          processors: [
-            {
-              type: 'MetadataExtraction',
-              parameters: [
-                { parameterName: 'MetadataExtractionQuery', parameterValue: partitionQueryOf(table) },
-                { parameterName: 'JsonParsingEngine', parameterValue: 'JQ-1.6' },
-              ],
-            },
-          ],
-        },
-        dataFormatConversionConfiguration: {
-          enabled: true,
-          inputFormatConfiguration: { deserializer: { hiveJsonSerDe: { timestampFormats: ['millis'] } } },
-          outputFormatConfiguration: { serializer: { parquetSerDe: { compression: 'SNAPPY' } } },
-          schemaConfiguration: {
-            databaseName: glueDatabaseName,
-            tableName: table,
-            region: this.region,
-            roleArn: role.roleArn,
-            versionId: 'LATEST',
-          },
-        },
-      },
+      extendedS3DestinationConfiguration: lakeDestinationOf(this, table, role, target),
     });
     stream.node.addDependency(role);
     acknowledge(stream, {
@@ -208,14 +155,4 @@ export class DataLakeStack extends StageStack<'store'> {
     });
     return stream;
   }
-}
-
-/**
- * Partition values from the row's receive time (UTC), the same as partitionPathFor() locally.
- * The contract's partition-time column is epoch milliseconds.
- */
-export function partitionQueryOf(table: LakeTableName): string {
-  const seconds = `(.${lakeTables[table].partitionTime} / 1000 | floor)`;
-  const formats = { year: '%Y', month: '%m', day: '%d', hour: '%H' } as const;
-  return `{${partitionKeys.map((key) => `${key}: (${seconds} | strftime("${formats[key]}"))`).join(', ')}}`;
 }

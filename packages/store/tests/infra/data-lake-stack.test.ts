@@ -51,8 +51,8 @@ describe('DataLakeStack', () => {
   });
 
   it('catalogues each lake table with exactly the contract columns and projected hive partitions', () => {
-    // The three delivered tables and the two telemetry rollups.
-    lake.resourceCountIs('AWS::Glue::Table', 5);
+    // The three streamed tables, the two IoT Core fills itself and the two telemetry rollups.
+    lake.resourceCountIs('AWS::Glue::Table', 7);
     lake.hasResourceProperties('AWS::Glue::Table', {
       TableInput: Match.objectLike({
         Name: 'telemetry',
@@ -68,7 +68,15 @@ describe('DataLakeStack', () => {
   });
 
   it('delivers each table from the stream Transform publishes, as Parquet converted from the Glue table', () => {
-    lake.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 3);
+    // And two more, fed by topic rules (rule-fed-delivery.test.ts).
+    lake.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 5);
+    expect(
+      Object.keys(
+        lake.findResources('AWS::KinesisFirehose::DeliveryStream', {
+          Properties: { DeliveryStreamType: 'KinesisStreamAsSource' },
+        }),
+      ),
+    ).toHaveLength(3);
     lake.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       DeliveryStreamType: 'KinesisStreamAsSource',
       ExtendedS3DestinationConfiguration: Match.objectLike({

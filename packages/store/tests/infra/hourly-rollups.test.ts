@@ -55,7 +55,11 @@ describe('DataLakeStack hourly rollups', () => {
   });
 
   it('may write the rollup tables and its query results, and nothing else of the lake', () => {
-    const policies = JSON.stringify(lake.findResources('AWS::IAM::Policy'));
+    const [, fn] = rollupFunction();
+    const roleId = (fn['Properties']['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const policies = JSON.stringify(
+      lake.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+    );
     const writes = [
       ...policies.matchAll(
         /"s3:PutObject"[^\]]*?\],"Effect":"Allow","Resource":\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["[^"]+","Arn"\]\},"\/([^"]+)"/g,

@@ -10,10 +10,10 @@ import type { Construct } from 'constructs';
 import { iotSqlVersion, parseRuleSql } from '@tributary/ingest';
 import {
   lakeStreamParameterOf,
-  lakeTables,
   parameters,
+  streamedLakeTables,
   telemetryRuleSql,
-  type LakeTableName,
+  type StreamedLakeTableName,
 } from '@tributary/contracts';
 import {
   acknowledge,
@@ -33,7 +33,7 @@ export interface StreamingStackProps extends Omit<StageStackProps, 'stage'> {
 export class StreamingStack extends StageStack<'transform'> {
   readonly key: kms.Key;
   readonly telemetryStream: kinesis.Stream;
-  readonly lakeStreams: Record<LakeTableName, kinesis.Stream>;
+  readonly lakeStreams: Record<StreamedLakeTableName, kinesis.Stream>;
   readonly ruleErrors: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: StreamingStackProps = {}) {
@@ -111,7 +111,7 @@ export class StreamingStack extends StageStack<'transform'> {
     this.publish(parameters.transform.streamKeyArn, this.key.keyArn);
     this.publish(parameters.transform.telemetryStreamArn, this.telemetryStream.streamArn);
     this.publish(parameters.transform.telemetryStreamName, this.telemetryStream.streamName);
-    for (const table of Object.keys(lakeTables) as LakeTableName[]) {
+    for (const table of Object.keys(streamedLakeTables) as StreamedLakeTableName[]) {
       this.publish(lakeStreamParameterOf(table), this.lakeStreams[table].streamArn);
     }
   }

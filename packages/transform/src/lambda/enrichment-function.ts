@@ -3,7 +3,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { LakeTableName } from '@tributary/contracts';
+import type { StreamedLakeTableName } from '@tributary/contracts';
 import { AnomalyEventPublisher } from './anomaly-event-publisher.js';
 import { DetectorStateTable } from './detector-state-table.js';
 import { createEnrichmentHandler, type EnrichmentHandler } from './enrichment-handler.js';
@@ -19,7 +19,7 @@ function requiredEnvironment(variable: string): string {
   return value;
 }
 
-function lakeStreamArnsFromEnvironment(): Record<LakeTableName, string> {
+function lakeStreamArnsFromEnvironment(): Record<StreamedLakeTableName, string> {
   return {
     telemetry: requiredEnvironment('TELEMETRY_STREAM_ARN'),
     anomalies: requiredEnvironment('ANOMALIES_STREAM_ARN'),

@@ -1,11 +1,11 @@
 // Puts lake rows on the Kinesis stream of their table (Store delivers each stream into its lake table).
 // Reports which rows failed so the handler can fail the stream records they came from.
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { silentLogger, type LakeTableName, type Logger } from '@tributary/contracts';
+import { silentLogger, type Logger, type StreamedLakeTableName } from '@tributary/contracts';
 import type { TransformResult } from '../core/index.js';
 
 export interface LakeRowToPut {
-  readonly table: LakeTableName;
+  readonly table: StreamedLakeTableName;
   readonly row: Record<string, unknown>;
   /** Keeps a thing's rows in order on one shard. */
   readonly partitionKey: string;
@@ -13,7 +13,7 @@ export interface LakeRowToPut {
 
 /** A transform result's rows, each headed for its table's stream. */
 export function lakeRowsOf(result: TransformResult): LakeRowToPut[] {
-  const tables: [LakeTableName, readonly Record<string, unknown>[]][] = [
+  const tables: [StreamedLakeTableName, readonly Record<string, unknown>[]][] = [
     ['telemetry', result.readings],
     ['anomalies', result.anomalies],
     ['quarantine', result.quarantined],
@@ -28,7 +28,7 @@ const maxRecordsPerPut = 500;
 
 export class LakeStreamWriter {
   constructor(
-    private readonly streamArns: Readonly<Record<LakeTableName, string>>,
+    private readonly streamArns: Readonly<Record<StreamedLakeTableName, string>>,
     private readonly client: KinesisClient = new KinesisClient({}),
     private readonly logger: Logger = silentLogger,
   ) {}
@@ -36,7 +36,7 @@ export class LakeStreamWriter {
   /** Puts every row; returns the indices (into `rows`) of those Kinesis did not accept. */
   async put(rows: readonly LakeRowToPut[]): Promise<number[]> {
     const failed: number[] = [];
-    const indicesByTable = new Map<LakeTableName, number[]>();
+    const indicesByTable = new Map<StreamedLakeTableName, number[]>();
     rows.forEach((row, index) =>
       indicesByTable.set(row.table, [...(indicesByTable.get(row.table) ?? []), index]),
     );
@@ -68,7 +68,7 @@ export class LakeStreamWriter {
   }
 
   /** The PutRecords answer, or undefined when the call failed as a whole (every record is then failed). */
-  private async putRecords(table: LakeTableName, rows: readonly LakeRowToPut[]) {
+  private async putRecords(table: StreamedLakeTableName, rows: readonly LakeRowToPut[]) {
     try {
       return await this.client.send(
         new PutRecordsCommand({

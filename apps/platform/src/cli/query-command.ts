@@ -1,4 +1,5 @@
 // `tributary query "<sql>"`: runs read-only SQL over the lake and prints the result.
+import { readableByteSize } from '@tributary/insights';
 import { LakeQueryService, type QueryResult } from '@tributary/insights/local';
 import { lakeDirOf, parseConfig } from '../config.js';
 
@@ -39,7 +40,9 @@ function toTable(result: QueryResult): string {
   const rows = result.rows.map((row) => names.map((n) => cell(row[n])));
   const widths = names.map((n, i) => Math.max(n.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' │ ');
-  const footer = `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ', truncated' : ''})`;
+  const scanned =
+    result.bytesScanned === undefined ? '' : ` — ${readableByteSize(result.bytesScanned)} scanned`;
+  const footer = `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'}${result.truncated ? ', truncated' : ''})${scanned}`;
   return [line(names), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.map(line), footer, ''].join(
     '\n',
   );

@@ -13,7 +13,12 @@ export interface QueryResult {
   /** True when the query had more rows than the service returns. */
   readonly truncated: boolean;
   readonly elapsedMs: number;
-  /** Bytes the engine read to answer, where it reports them (Athena's DataScannedInBytes). */
+  /**
+   * Bytes the query scans, which a workgroup's per-query cutoff limits. Athena: its DataScannedInBytes.
+   * Local: the Parquet footers and compressed column chunks of the columns read, in the files left after
+   * partition pruning, measured before the run; an upper bound, as row groups skipped by their statistics
+   * still count. Absent when it cannot be measured (the local SUMMARIZE, read_text …).
+   */
   readonly bytesScanned?: number;
 }
 

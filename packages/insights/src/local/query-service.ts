@@ -1,11 +1,15 @@
-// Read-only SQL over the local lake: one sandboxed DuckDB, one short-lived connection per query, a row
-// cap and a timeout, and answers in the JSON-safe QueryResult shape every surface shares.
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+// Read-only SQL over the local lake: one sandboxed DuckDB, short-lived connections per query, a row
+// cap, a timeout and a bytes-scanned cutoff, and answers in the JSON-safe QueryResult shape every
+// surface shares.
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LakeFileGate } from '@tributary/store/local';
 import {
   bindNamedQuery,
+  bytesScannedLimitError,
+  defaultBytesScannedCutoffPerQuery,
   QueryError,
   toJsonSafe,
+  type BoundParameter,
   type LakeQueries,
   type NamedQueryName,
   type QueryResult,
@@ -13,6 +17,7 @@ import {
 import { queryErrorOf } from './duckdb-errors.js';
 import { LakeSandbox } from './lake-sandbox.js';
 import { prepareReadStatement } from './read-only-statement.js';
+import { ScanBytesMeter } from './scan-bytes-meter.js';
 
 export interface LakeQueryServiceOptions {
   /** The lake root, as given to the LakeWriter. */
@@ -23,6 +28,12 @@ export interface LakeQueryServiceOptions {
   readonly timeoutMs?: number;
   /** Queries allowed to run at once; more are refused with BUSY so memory stays bounded. @default 4 */
   readonly maxConcurrentQueries?: number;
+  /**
+   * A query whose Parquet scans would read more bytes is refused with BYTES_SCANNED_LIMIT before it runs,
+   * as an Athena workgroup's BytesScannedCutoffPerQuery cancels it once it has read them.
+   * @default 10 GiB, the AnalyticsStack's workgroup default
+   */
+  readonly bytesScannedCutoffPerQuery?: number;
   /**
    * The gate a LakeCompactor in this process swaps files under: each query holds it shared, so it never
    * reads a partition halfway through a swap. @default none (no compaction in this process)
@@ -36,12 +47,14 @@ export class LakeQueryService implements LakeQueries {
   /** The connections of running queries, so close() can interrupt them. */
   private readonly connections = new Set<DuckDBConnection>();
   private closed = false;
+  private readonly scanBytes = new ScanBytesMeter();
 
   private constructor(
     private readonly sandbox: LakeSandbox,
     private readonly maxRows: number,
     private readonly timeoutMs: number,
     private readonly maxConcurrentQueries: number,
+    private readonly bytesScannedCutoff: number,
     private readonly fileGate: LakeFileGate | undefined,
   ) {}
 
@@ -52,6 +65,7 @@ export class LakeQueryService implements LakeQueries {
       options.maxRows ?? 10_000,
       options.timeoutMs ?? 30_000,
       options.maxConcurrentQueries ?? 4,
+      options.bytesScannedCutoffPerQuery ?? defaultBytesScannedCutoffPerQuery,
       options.fileGate,
     );
   }
@@ -96,28 +110,42 @@ export class LakeQueryService implements LakeQueries {
   private async run(sql: string, params: readonly unknown[]): Promise<QueryResult> {
     const boundParams = checkParameters(params);
     await this.sandbox.refreshViews();
+    // The second connection measures the bytes to scan while the first prepares the statement: the
+    // measure plans the statement again, and its time hides behind the prepare's.
     const connection = await this.sandbox.instance.connect();
-    this.connections.add(connection);
+    const meterConnection = await this.sandbox.instance.connect();
+    const connections = [connection, meterConnection];
+    for (const each of connections) this.connections.add(each);
     try {
       if (this.closed) throw new QueryError('CLOSED', 'The query service closed before the query started.');
-      return await this.runWithTimeout(connection, sql, boundParams);
+      return await this.runWithTimeout(connection, meterConnection, sql, boundParams);
     } finally {
-      this.connections.delete(connection);
-      connection.closeSync();
+      for (const each of connections) {
+        this.connections.delete(each);
+        each.closeSync();
+      }
     }
   }
 
   private async runWithTimeout(
     connection: DuckDBConnection,
+    meterConnection: DuckDBConnection,
     sql: string,
-    params: DuckDBValue[],
+    params: BoundParameter[],
   ): Promise<QueryResult> {
     const startedAt = performance.now();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       connection.interrupt();
+      meterConnection.interrupt();
     }, this.timeoutMs);
+    // Planning is binding, never running: json_serialize_plan of a write plans it and does nothing, so
+    // it may start before prepareReadStatement has judged the statement; its answer is used only after.
+    const measured = this.scanBytes.bytesToScan(meterConnection, sql, params).then(
+      (bytes) => ({ bytes }),
+      (error: unknown) => ({ error }),
+    );
     try {
       const prepared = await prepareReadStatement(connection, sql);
       if (prepared.parameterCount !== params.length) {
@@ -127,6 +155,12 @@ export class LakeQueryService implements LakeQueries {
         );
       }
       if (params.length > 0) prepared.bind(params);
+      const measure = await measured;
+      if ('error' in measure) throw measure.error;
+      const bytesScanned = measure.bytes;
+      if (bytesScanned !== undefined && bytesScanned > this.bytesScannedCutoff) {
+        throw bytesScannedLimitError(bytesScanned, this.bytesScannedCutoff);
+      }
       const reader = await prepared.streamAndReadUntil(this.maxRows + 1);
       const columnTypes = reader.columnTypes();
       const rows = reader.getRowObjectsJS().slice(0, this.maxRows);
@@ -135,8 +169,12 @@ export class LakeQueryService implements LakeQueries {
         rows: rows.map((row) => toJsonSafe(row) as Record<string, unknown>),
         truncated: reader.currentRowCount > this.maxRows,
         elapsedMs: Math.round(performance.now() - startedAt),
+        ...(bytesScanned === undefined ? {} : { bytesScanned }),
       };
     } catch (error) {
+      // A refused statement's measure is not wanted; it must end before its connection closes.
+      meterConnection.interrupt();
+      await measured;
       throw queryErrorOf(error, { timedOut, timeoutMs: this.timeoutMs, closed: this.closed });
     } finally {
       clearTimeout(timer);
@@ -144,11 +182,11 @@ export class LakeQueryService implements LakeQueries {
   }
 }
 
-function checkParameters(params: readonly unknown[]): DuckDBValue[] {
+function checkParameters(params: readonly unknown[]): BoundParameter[] {
   return params.map((value, index) => {
     const type = typeof value;
     if (value === null || type === 'string' || type === 'number' || type === 'boolean' || type === 'bigint') {
-      return value as string | number | boolean | bigint | null;
+      return value as BoundParameter;
     }
     throw new QueryError(
       'BAD_PARAMETERS',

@@ -7,7 +7,7 @@ import { QueryError, quoteLiteral } from '../core/index.js';
 const readStatementTypes = new Set<StatementType>([StatementType.SELECT, StatementType.EXPLAIN]);
 
 // EXPLAIN ANALYZE runs the statement it explains, so that statement must be a read too.
-const explainPrefix = /^\s*EXPLAIN(?:\s+ANALY[SZ]E)?\s+/i;
+const explainPrefix = /^\s*EXPLAIN(\s+ANALY[SZ]E)?\s+/i;
 const pragmaPrefix = /^\s*PRAGMA\s/i;
 
 const forbidden = (kind: string) =>
@@ -16,6 +16,14 @@ const forbidden = (kind: string) =>
     `${kind} statements are not allowed: the SQL endpoint only reads the lake. ` +
       'Use SELECT, WITH, DESCRIBE, SHOW or EXPLAIN.',
   );
+
+/** `EXPLAIN [ANALYZE] <statement>` taken apart; `runs` for EXPLAIN ANALYZE, which runs the statement. */
+export function explainedStatementOf(
+  sql: string,
+): { readonly statement: string; readonly runs: boolean } | undefined {
+  const prefix = explainPrefix.exec(sql);
+  return prefix ? { statement: sql.slice(prefix[0].length), runs: prefix[1] !== undefined } : undefined;
+}
 
 /** Refuses a prepared statement that is not a read. */
 export async function assertReadStatement(

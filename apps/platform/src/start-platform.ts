@@ -5,6 +5,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   createLogger,
+  lakeDeliveryRules,
+  lakeRowOfRuleOutput,
   topics,
   type AnomalyEvent,
   type Logger,
@@ -20,7 +22,13 @@ import {
   type FleetSimulator,
   type LocalIotCore,
 } from '@tributary/ingest/local';
-import { LakeQueryService, LiveFeed, startDashboardServer } from '@tributary/insights/local';
+import {
+  LakeQueryService,
+  LiveFeed,
+  LocalDeviceDirectory,
+  publishDeviceChanges,
+  startDashboardServer,
+} from '@tributary/insights/local';
 import { LakeCompactor, LakeFileGate, LakeWriter } from '@tributary/store/local';
 import type { TransformResult } from '@tributary/transform';
 import {
@@ -137,11 +145,16 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     startTransformWorker({ stream, contexts, sink, logger: log, detectors });
     stopsInOrder.push(() => stream.stop());
 
+    // The dashboard's device list: registrations from the registry, connections and shadows from the IoT
+    // Core messages handed to it below (observe), shadows read once IoT Core is up (readShadowsFrom).
+    const deviceDirectory = new LocalDeviceDirectory({ things: registry });
+    stopsInOrder.push(() => deviceDirectory.close());
     const dashboard = await startDashboardServer({
       host: config.host,
       port: config.httpPort,
       queryService: queries,
       liveFeed,
+      deviceDirectory,
       status: () => ({
         streamDepth: stream.depth,
         processed: stream.processed,
@@ -162,6 +175,32 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       },
     };
     rules.addRule(telemetryRule(meteredStream, async (error) => sink.write(quarantineOf(error))));
+    // Shadow updates and lifecycle events into the lake by the topic rules AWS runs; their Firehose action
+    // there (store/infra/rule-fed-delivery.ts) is the lake writer here. A row it refuses is quarantined.
+    for (const { name, sql, table } of lakeDeliveryRules) {
+      rules.addRule({
+        name,
+        sql,
+        actions: [
+          {
+            kind: 'stream',
+            streamName: `${table}-delivery`,
+            partitionKey: ruleTopicPartitionKey,
+            put: async (output) => {
+              const row = lakeRowOfRuleOutput(table, output as Record<string, unknown>);
+              meter.firehoseRecord(Buffer.byteLength(JSON.stringify(row)) + 1);
+              await lake.appendWhenRoom(table, [row]);
+            },
+          },
+        ],
+        errorAction: {
+          kind: 'stream',
+          streamName: 'lake-rule-errors',
+          partitionKey: ruleTopicPartitionKey,
+          put: (error) => sink.write(quarantineOf(error)),
+        },
+      });
+    }
     const iotCore = await startLocalIotCore({
       dataDir: iotCoreDirOf(config),
       registry,
@@ -188,12 +227,24 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       // Lifecycle events and shadow responses reach topic rules as on AWS (no client published them).
       onServiceMessage: async (topic, payload) => {
         invalidateOnShadowChange(contexts, topic);
+        deviceDirectory.observe(topic, payload);
         meter.rules(await rules.evaluate(topic, payload, ''));
       },
     });
     stopsInOrder.push(() => iotCore.close());
     publishAnomalies = anomalyEventPublisher(iotCore, log);
     contexts.readShadowsFrom(reportedStateFrom(iotCore.shadows));
+    deviceDirectory.readShadowsFrom(iotCore.shadows);
+    // Stopped before IoT Core closes the shadow store, once the devices it is reading are read.
+    stopsInOrder.push(
+      publishDeviceChanges(deviceDirectory, liveFeed, (error, thingNames) =>
+        log.warn('device list changes not shown live', {
+          devices: thingNames.length,
+          firstThingNames: thingNames.slice(0, 5),
+          error,
+        }),
+      ),
+    );
     const rootCaPath = join(devicesDirOf(config), 'root-CA.pem');
     await mkdir(devicesDirOf(config), { recursive: true });
     await writeFile(rootCaPath, iotCore.ca.caCertificatePem);
@@ -320,6 +371,9 @@ function quarantineOf(error: RuleErrorRecord): TransformResult {
   };
   return { readings: [], anomalies: [], quarantined: [record] };
 }
+
+// A substitution template, rendered per message by the rules engine.
+const ruleTopicPartitionKey = '${topic()}';
 
 const toBuffer = (payload: Buffer | string): Buffer =>
   typeof payload === 'string' ? Buffer.from(payload) : payload;

@@ -1,17 +1,26 @@
 // The dashboard page in a real browser (Debian's Chromium driven by playwright-core) against a real
-// server, lake and live feed: widgets drawn from the lake, live events on screen, SQL errors shown.
+// server, lake, live feed and device directory: widgets drawn from the lake, live events and device
+// connections and shadows on screen, SQL errors shown.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultDashboard } from '../src/core/index.js';
 import {
   LakeQueryService,
   LiveFeed,
+  LocalDeviceDirectory,
+  publishDeviceChanges,
   startDashboardServer,
   type DashboardServer,
 } from '../src/local/index.js';
 import { launchChromium } from './chromium.js';
+import {
+  InMemoryShadows,
+  InMemoryThings,
+  presenceMessage,
+  shadowDocumentsMessage,
+} from './device-fixtures.js';
 import {
   aQuarantineRecord,
   aReading,
@@ -38,6 +47,9 @@ const lakeReadings = ['pump-1', 'pump-2'].flatMap((thing_name, device) =>
 let workDir: string;
 let queries: LakeQueryService;
 let liveFeed: LiveFeed;
+let shadows: InMemoryShadows;
+let directory: LocalDeviceDirectory;
+let stopPublishing: () => Promise<void>;
 let dashboard: DashboardServer;
 let browser: Browser;
 let page: Page;
@@ -53,9 +65,19 @@ beforeAll(async () => {
   ]);
   queries = await LakeQueryService.open({ lakeDir });
   liveFeed = new LiveFeed();
+  const things = new InMemoryThings();
+  things.add('pump-1', 'pump', { site: 'plant-1' });
+  things.add('pump-2', 'pump', { site: 'plant-2' });
+  shadows = new InMemoryShadows();
+  directory = new LocalDeviceDirectory({ things });
+  directory.readShadowsFrom(shadows);
+  stopPublishing = publishDeviceChanges(directory, liveFeed, (error) => {
+    throw error;
+  });
   dashboard = await startDashboardServer({
     queryService: queries,
     liveFeed,
+    deviceDirectory: directory,
     status: () => ({
       streamDepth: 3,
       processed: 42,
@@ -67,6 +89,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await stopPublishing?.();
   await browser?.close();
   await dashboard?.close();
   await queries?.close();
@@ -95,6 +118,19 @@ afterEach(async () => {
 const textOf = (selector: string) => () => page.locator(selector).innerText();
 const chartReadings = async (widgetId: string): Promise<Record<string, number>> =>
   JSON.parse((await page.locator(`#widget-${widgetId} .widget-body`).getAttribute('data-readings')) ?? '{}');
+
+/** A device-list row by column name: a cell's text, or its entries (`key = value`) where it lists some. */
+async function cellsOf(row: Locator): Promise<Record<string, string | string[]>> {
+  const names = await page.locator('#devices-table thead th').allInnerTexts();
+  const cells = await row.locator('td').all();
+  const texts = await Promise.all(
+    cells.map(async (cell) => {
+      const entries = await cell.locator('span').allInnerTexts();
+      return entries.length > 0 ? entries : await cell.innerText();
+    }),
+  );
+  return Object.fromEntries(names.map((name, i) => [name, texts[i]!]));
+}
 
 /** Resolves once `probe` holds, polling every frame; returns how long it took. */
 async function timeUntil(probe: () => Promise<boolean>, timeoutMs: number): Promise<number> {
@@ -125,7 +161,10 @@ describe('dashboard page', () => {
     expect(await page.locator('#widget-temperature-by-device .u-legend').innerText()).toMatch(
       /pump-1[\s\S]*pump-2/,
     );
-    await expect.poll(textOf('#devices-table tbody')).toMatch(/pump-1\s+reporting/);
+    const pump1 = page.locator('#devices-table tr[data-device="pump-1"]');
+    await expect.poll(() => pump1.locator('td.reporting').count()).toBe(1);
+    expect(await pump1.innerText()).toMatch(/^pump-1\s+pump\s+site = plant-1\s+unknown/);
+    expect(await page.locator('#widget-devices .widget-note').innerText()).toMatch(/^1–2 of 2 devices/);
     expect(await page.locator('#anomalies-table tbody').innerText()).toContain('from-the-lake');
   });
 
@@ -150,6 +189,48 @@ describe('dashboard page', () => {
     );
     expect((await chartReadings('temperature-fleet'))['avg']).toBe(61);
     expect(await page.locator('#widget-temperature-by-device .u-legend').innerText()).toContain('boiler-3');
+  });
+
+  it('shows a device connecting, its reported shadow and delta, then its disconnect, each within a second', async () => {
+    const row = page.locator('#devices-table tr[data-device="pump-2"]');
+    const rowText = () => row.innerText();
+    expect(await cellsOf(row)).toMatchObject({
+      type: 'pump',
+      attributes: ['site = plant-2'],
+      connection: 'unknown',
+    });
+
+    directory.observe(...presenceMessage('connected', 'pump-2'));
+    const connectedMs = await timeUntil(
+      async () => (await row.getAttribute('data-connection')) === 'connected',
+      1_000,
+    );
+
+    shadows.update('pump-2', { mode: 'eco' }, { mode: 'boost', firmware: '2.0.1' });
+    directory.observe(...shadowDocumentsMessage('pump-2'));
+    const shadowMs = await timeUntil(async () => (await rowText()).includes('firmware = 2.0.1'), 1_000);
+    expect(await cellsOf(row)).toMatchObject({
+      reported: ['firmware = 2.0.1', 'mode = boost'],
+      'desired ≠ reported': ['mode = eco'],
+      'shadow version': '1',
+    });
+
+    directory.observe(
+      ...presenceMessage('disconnected', 'pump-2', { disconnectReason: 'MQTT_KEEP_ALIVE_TIMEOUT' }),
+    );
+    const disconnectedMs = await timeUntil(
+      async () => (await row.getAttribute('data-connection')) === 'disconnected',
+      1_000,
+    );
+    expect(await cellsOf(row)).toMatchObject({
+      connection: 'disconnected',
+      since: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/),
+      'disconnect reason': 'MQTT_KEEP_ALIVE_TIMEOUT',
+    });
+    console.log(
+      `device list: connected after ${connectedMs.toFixed(0)} ms, shadow after ${shadowMs.toFixed(0)} ms, ` +
+        `disconnected after ${disconnectedMs.toFixed(0)} ms`,
+    );
   });
 
   it('shows a published anomaly in the timeline and the anomaly table', async () => {

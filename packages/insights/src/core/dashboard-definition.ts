@@ -44,11 +44,16 @@ export interface AnomalyTableWidget extends WidgetBase {
   readonly maxRows: number;
 }
 
-/** Every device with its latest values and when it was last seen. */
+/**
+ * Every device, a page at a time: its registration, connection (lifecycle events), shadow and latest
+ * readings, kept current by the live feed.
+ */
 export interface DeviceListWidget extends WidgetBase {
   readonly kind: 'device-list';
   /** A device not heard from for longer is shown as silent. */
   readonly silentAfterMs: number;
+  /** Devices per page; a page reads one shadow per device, so this bounds the load of a page. */
+  readonly pageSize: number;
 }
 
 /** Whether data flows: stream depth, processed, lake writes, quarantine. */
@@ -139,13 +144,14 @@ export const defaultDashboard: DashboardDefinition = {
       title: 'Devices',
       width: 'full',
       silentAfterMs: 5 * 60_000,
+      pageSize: 50,
     },
     { kind: 'pipeline-health', id: 'pipeline', title: 'Pipeline health', width: 'half' },
     { kind: 'cost-estimate', id: 'cost', title: 'AWS cost estimate', width: 'half' },
   ],
 };
 
-/** Throws when two widgets share an id or a series widget cannot hold a point. */
+/** Throws when two widgets share an id, a series widget cannot hold a point or a list cannot hold a row. */
 export function assertValidDashboard(definition: DashboardDefinition): void {
   const seen = new Set<string>();
   for (const widget of definition.widgets) {
@@ -153,6 +159,9 @@ export function assertValidDashboard(definition: DashboardDefinition): void {
     seen.add(widget.id);
     if ('maxPoints' in widget && !(Number.isInteger(widget.maxPoints) && widget.maxPoints >= 1)) {
       throw new Error(`Widget "${widget.id}": maxPoints must be a positive integer.`);
+    }
+    if ('pageSize' in widget && !(Number.isInteger(widget.pageSize) && widget.pageSize >= 1)) {
+      throw new Error(`Widget "${widget.id}": pageSize must be a positive integer.`);
     }
   }
 }

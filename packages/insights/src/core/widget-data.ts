@@ -1,6 +1,7 @@
 // What the dashboard's data endpoint answers for each widget, and how query rows become it. Pure: the
 // page (src/web) imports these types, the server (local/widget-endpoint.ts) runs the queries.
 import type { Aggregation } from './dashboard-definition.js';
+import type { DirectoryDevice } from './device-directory.js';
 import type { QueryResult } from './query-result.js';
 import type { SeriesPlan } from './series-queries.js';
 
@@ -23,16 +24,32 @@ export interface SeriesFrame {
   readonly lines: SeriesLine[];
 }
 
-export interface DeviceRow {
+/** What the lake holds of a device: when it last sent a reading and each metric's latest value. */
+export interface LakeDevice {
   readonly thingName: string;
   /** Epoch ms of the latest reading the lake holds. */
   readonly lastSeenMs: number;
   readonly latestValues: Readonly<Record<string, number | null>>;
 }
 
+/** One row of the device list: the device directory's view of a device and the lake's. */
+export interface DeviceRow extends DirectoryDevice {
+  /** Epoch ms of the latest reading the lake holds; null when it holds none. */
+  readonly lastSeenMs: number | null;
+  readonly latestValues: Readonly<Record<string, number | null>>;
+}
+
+/** One page of the device list, sorted by thing name. */
 export interface DeviceListData {
   readonly kind: 'devices';
   readonly devices: DeviceRow[];
+  /** Devices on every page: those the device directory knows and those the lake has readings of. */
+  readonly total: number;
+  /** Where this page starts in the whole list. */
+  readonly offset: number;
+  /** False when the server has no device directory, so connection and shadow state are unknown. */
+  readonly directory: boolean;
+  /** True when the lake had more latest values than one query returns. */
   readonly truncated: boolean;
 }
 
@@ -101,8 +118,8 @@ export function seriesFrameOf(
   };
 }
 
-/** latest_values rows (one per thing and metric) as one row per device, sorted by name. */
-export function deviceListOf(result: QueryResult): DeviceListData {
+/** latest_values rows (one per thing and metric) as one entry per device, sorted by name. */
+export function lakeDevicesOf(result: QueryResult): { devices: LakeDevice[]; truncated: boolean } {
   const byThing = new Map<string, { lastSeenMs: number; latestValues: Record<string, number | null> }>();
   for (const row of result.rows) {
     const thingName = String(row['thing_name']);
@@ -114,5 +131,5 @@ export function deviceListOf(result: QueryResult): DeviceListData {
   const devices = [...byThing.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([thingName, device]) => ({ thingName, ...device }));
-  return { kind: 'devices', devices, truncated: result.truncated };
+  return { devices, truncated: result.truncated };
 }

@@ -140,9 +140,15 @@ function anomalyTable(widget: AnomalyTableWidget, width: number, sources: CloudW
   });
 }
 
+/**
+ * Connection status per client id from the lifecycle events' log group. Shadows and readings never reach
+ * CloudWatch, so the title says where the rest of the local list's columns are rather than dropping them.
+ */
 function deviceList(widget: DeviceListWidget, width: number, sources: CloudWatchSources) {
   return new cloudwatch.LogQueryWidget({
-    title: `${widget.title}: connection status`,
+    title:
+      `${widget.title}: connection status (shadow state is not in CloudWatch: GetThingShadow or ` +
+      `the local dashboard; last reading: Athena latest_values)`,
     width,
     height: 8,
     logGroupNames: [sources.devicePresenceLogGroupName],

@@ -2,7 +2,7 @@
 // SQL and the platform's status over node:http, bound to 127.0.0.1 unless told otherwise.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultDashboard, type LakeQueries } from '../core/index.js';
+import { defaultDashboard, type DeviceDirectory, type LakeQueries } from '../core/index.js';
 import { bundleDashboard, type DashboardAsset } from './dashboard-bundle.js';
 import { dashboardPageHeaders, dashboardPageOf } from './dashboard-page.js';
 import { HttpError, sendError, sendJson } from './http-responses.js';
@@ -20,6 +20,11 @@ export interface DashboardServerOptions {
   readonly port?: number;
   readonly queryService: Pick<LakeQueries, 'query' | 'runNamed'>;
   readonly liveFeed: LiveFeed;
+  /**
+   * Registrations, connections and shadows for the device list; without it the list shows what the lake
+   * holds and says that connection and shadow state are unknown. @default none
+   */
+  readonly deviceDirectory?: DeviceDirectory;
   /** The platform's state for GET /api/status; any JSON-serializable object. */
   readonly status: () => Readonly<Record<string, unknown>>;
   /** How often an idle live stream gets a comment line. @default 15_000 */
@@ -47,7 +52,15 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     '/assets/app.js': { GET: (req, res) => sendAsset(req, res, bundle.script) },
     '/assets/app.css': { GET: (req, res) => sendAsset(req, res, bundle.stylesheet) },
     '/api/widget': {
-      GET: (req, res) => answerWidget(req, res, defaultDashboard, options.queryService, widgetQuerySlots),
+      GET: (req, res) =>
+        answerWidget(
+          req,
+          res,
+          defaultDashboard,
+          options.queryService,
+          widgetQuerySlots,
+          options.deviceDirectory,
+        ),
     },
     '/api/status': { GET: (_req, res) => sendJson(res, 200, options.status()) },
     '/api/query': { POST: (req, res) => answerQuery(req, res, options.queryService) },

@@ -2,6 +2,14 @@
 // feed of the platform's events, and the web dashboard that shows both.
 export type { LakeQueries, QueryColumn, QueryErrorCode, QueryResult } from '../core/index.js';
 export { QueryError } from '../core/index.js';
+export type { DeviceDirectory, DirectoryDevice } from '../core/index.js';
+export {
+  LocalDeviceDirectory,
+  type LocalDeviceDirectoryOptions,
+  type ShadowSource,
+} from './local-device-directory.js';
+export type { RegisteredThing, ThingSource } from './registered-things.js';
+export { publishDeviceChanges } from './device-changes.js';
 export { LakeQueryService, type LakeQueryServiceOptions } from './query-service.js';
 export {
   LiveFeed,

@@ -69,5 +69,7 @@ function sseMessageOf(event: LiveEvent): string {
       return sseMessage('anomaly', event.event);
     case 'quarantine':
       return sseMessage('quarantine', event.record);
+    case 'device':
+      return sseMessage('device', event.device);
   }
 }

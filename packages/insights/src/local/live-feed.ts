@@ -1,16 +1,19 @@
-// In-process fan-out of the platform's live events (readings, anomalies, quarantine) to dashboard
-// clients. Memory stays bounded: each subscriber has a fixed buffer that loses its oldest events, counted,
+// In-process fan-out of the platform's live events (readings, anomalies, quarantine, device changes) to
+// dashboard clients. Memory stays bounded: each subscriber has a fixed buffer that loses its oldest events, counted,
 // when the subscriber falls behind, and the feed keeps only a short history per event type.
 import type { AnomalyEvent, EnrichedReading, QuarantineRecord } from '@tributary/contracts';
+import type { DirectoryDevice } from '../core/index.js';
 import { BoundedQueue } from './bounded-queue.js';
 
 export type LiveEvent =
   | { readonly type: 'reading'; readonly reading: EnrichedReading }
   | { readonly type: 'anomaly'; readonly event: AnomalyEvent }
-  | { readonly type: 'quarantine'; readonly record: QuarantineRecord };
+  | { readonly type: 'quarantine'; readonly record: QuarantineRecord }
+  /** A device connected, disconnected, or its shadow or registration changed: its directory entry now. */
+  | { readonly type: 'device'; readonly device: DirectoryDevice };
 
 export type LiveEventType = LiveEvent['type'];
-const liveEventTypes: readonly LiveEventType[] = ['reading', 'anomaly', 'quarantine'];
+const liveEventTypes: readonly LiveEventType[] = ['reading', 'anomaly', 'quarantine', 'device'];
 
 export interface LiveFeedOptions {
   /** Events a subscriber may have waiting; past it, its oldest are dropped and counted. @default 1_000 */
@@ -89,6 +92,7 @@ export class LiveFeed {
       reading: new BoundedQueue(recentPerType),
       anomaly: new BoundedQueue(recentPerType),
       quarantine: new BoundedQueue(recentPerType),
+      device: new BoundedQueue(recentPerType),
     };
   }
 

@@ -1,17 +1,23 @@
 // GET /api/widget?id=<widget id>&from=<epoch ms>&to=<epoch ms>: one widget's data, downsampled on the
-// server (series-queries.ts) so a chart never receives more points than its widget's maxPoints.
+// server (series-queries.ts) so a chart never receives more points than its widget's maxPoints; the device
+// list takes `offset=<n>` and answers one page of its widget's pageSize.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   QueryError,
   anomalyTimelineQuery,
-  deviceListOf,
+  devicePageOf,
+  deviceRowOf,
   deviceSeriesQuery,
   fleetSeriesQuery,
   isSeriesWidget,
+  lakeDevicesOf,
   planSeries,
   seriesFrameOf,
   type DashboardDefinition,
   type DashboardWidget,
+  type DeviceDirectory,
+  type DeviceListData,
+  type DeviceListWidget,
   type LakeQueries,
   type SeriesWidget,
   type WidgetData,
@@ -29,6 +35,7 @@ export async function answerWidget(
   definition: DashboardDefinition,
   queries: Pick<LakeQueries, 'query' | 'runNamed'>,
   slots: QuerySlots,
+  devices: DeviceDirectory | undefined,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const id = url.searchParams.get('id');
@@ -41,8 +48,10 @@ export async function answerWidget(
   const fromMs = epochMsParam(url, 'from', toMs - definition.rangeMs);
   if (!(fromMs < toMs))
     throw new HttpError(400, 'BAD_RANGE', `"from" (${fromMs}) must be before "to" (${toMs}).`);
+  const offset = offsetParam(url);
   try {
-    sendJson(res, 200, await slots.run(() => widgetData(widget, fromMs, toMs, queries)));
+    const request = { fromMs, toMs, offset };
+    sendJson(res, 200, await slots.run(() => widgetData(widget, request, queries, devices)));
   } catch (error) {
     if (!(error instanceof QueryError)) throw error;
     sendJson(res, statusByQueryErrorCode[error.code], { error: error.toJSON() });
@@ -51,9 +60,9 @@ export async function answerWidget(
 
 async function widgetData(
   widget: DashboardWidget,
-  fromMs: number,
-  toMs: number,
+  { fromMs, toMs, offset }: { fromMs: number; toMs: number; offset: number },
   queries: Pick<LakeQueries, 'query' | 'runNamed'>,
+  devices: DeviceDirectory | undefined,
 ): Promise<WidgetData> {
   if (isSeriesWidget(widget)) return seriesData(widget, fromMs, toMs, queries);
   switch (widget.kind) {
@@ -62,7 +71,7 @@ async function widgetData(
       return { kind: 'rows', rows: result.rows.slice(0, widget.maxRows) };
     }
     case 'device-list':
-      return deviceListOf(await queries.runNamed('latest_values', { since: toMs - deviceListLookbackMs }));
+      return deviceListPage(widget, toMs, offset, queries, devices);
     case 'pipeline-health': {
       const result = await queries.runNamed('quarantine_reasons', { since: fromMs });
       return { kind: 'rows', rows: result.rows };
@@ -70,6 +79,31 @@ async function widgetData(
     case 'cost-estimate':
       return { kind: 'status' };
   }
+}
+
+/** One page of the device list: the lake's devices and the directory's, merged by name. */
+async function deviceListPage(
+  widget: DeviceListWidget,
+  toMs: number,
+  offset: number,
+  queries: Pick<LakeQueries, 'runNamed'>,
+  directory: DeviceDirectory | undefined,
+): Promise<DeviceListData> {
+  const [lake, directoryNames] = await Promise.all([
+    queries.runNamed('latest_values', { since: toMs - deviceListLookbackMs }).then(lakeDevicesOf),
+    directory?.thingNames() ?? [],
+  ]);
+  const lakeByName = new Map(lake.devices.map((device) => [device.thingName, device]));
+  const page = devicePageOf([...lakeByName.keys()], directoryNames, offset, widget.pageSize);
+  const known = new Map((await directory?.devices(page.names))?.map((d) => [d.thingName, d]));
+  return {
+    kind: 'devices',
+    devices: page.names.map((name) => deviceRowOf(name, lakeByName.get(name), known.get(name))),
+    total: page.total,
+    offset,
+    directory: directory !== undefined,
+    truncated: lake.truncated,
+  };
 }
 
 async function seriesData(
@@ -114,6 +148,19 @@ async function seriesData(
       return { ...seriesFrameOf(plan, await queries.query(sql, params), lines), source: 'anomalies' };
     }
   }
+}
+
+function offsetParam(url: URL): number {
+  const text = url.searchParams.get('offset') ?? '0';
+  const offset = Number(text);
+  if (!(Number.isSafeInteger(offset) && offset >= 0)) {
+    throw new HttpError(
+      400,
+      'BAD_OFFSET',
+      `"offset" must be a whole number of devices (0 or more), not "${text}".`,
+    );
+  }
+  return offset;
 }
 
 function epochMsParam(url: URL, name: string, fallback: number): number {

@@ -10,7 +10,8 @@ import { connectLive } from './live-connection.js';
 import { anomalyTimelineView, deviceSeriesView, fleetSeriesView } from './series-widgets.js';
 import { startSqlConsole } from './sql-console.js';
 import { costEstimateView, pipelineHealthView } from './status-widgets.js';
-import { anomalyTableView, deviceListView } from './table-widgets.js';
+import { deviceListView } from './device-list-widget.js';
+import { anomalyTableView } from './table-widgets.js';
 import { fetchJson, widgetSection, type PlatformStatus, type WidgetView } from './widget-view.js';
 
 const statusPollMs = 2_000;
@@ -62,6 +63,7 @@ connectLive({
   reading: (reading) => views.forEach((view) => view.reading?.(reading)),
   anomaly: (event) => views.forEach((view) => view.anomaly?.(event)),
   quarantine: (record) => views.forEach((view) => view.quarantine?.(record)),
+  device: (device) => views.forEach((view) => view.device?.(device)),
   dropped: (count) => {
     dropped += count;
     byId('dropped').textContent = `${dropped} live events skipped (the page fell behind)`;

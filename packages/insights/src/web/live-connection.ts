@@ -1,12 +1,14 @@
 // The live events (GET /api/live, Server-Sent Events) handed to the widgets, and the connection state
 // shown in the header.
 import type { AnomalyEvent, EnrichedReading, QuarantineRecord } from '@tributary/contracts';
+import type { DirectoryDevice } from '../core/device-directory.js';
 import { byId } from './dom.js';
 
 export interface LiveHandlers {
   reading(reading: EnrichedReading): void;
   anomaly(event: AnomalyEvent): void;
   quarantine(record: QuarantineRecord): void;
+  device(device: DirectoryDevice): void;
   /** Events the server skipped because this page fell behind. */
   dropped(count: number): void;
 }
@@ -27,6 +29,7 @@ export function connectLive(handlers: LiveHandlers): EventSource {
   on('reading', handlers.reading);
   on('anomaly', handlers.anomaly);
   on('quarantine', handlers.quarantine);
+  on('device', handlers.device);
   on<{ count: number }>('dropped', (notice) => handlers.dropped(notice.count));
   return live;
 }

@@ -1,5 +1,6 @@
 // What every widget on the page does: load its data for a time range, and take the live events it shows.
 import type { AnomalyEvent, EnrichedReading, QuarantineRecord } from '@tributary/contracts';
+import type { DirectoryDevice } from '../core/device-directory.js';
 import type { WidgetData } from '../core/widget-data.js';
 import { el } from './dom.js';
 
@@ -16,6 +17,8 @@ export interface WidgetView {
   reading?(reading: EnrichedReading): void;
   anomaly?(event: AnomalyEvent): void;
   quarantine?(record: QuarantineRecord): void;
+  /** A device connected, disconnected, or its shadow or registration changed. */
+  device?(device: DirectoryDevice): void;
   status?(status: PlatformStatus): void;
 }
 
@@ -30,9 +33,14 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   return body as T;
 }
 
-export const fetchWidgetData = <T extends WidgetData>(id: string, range: TimeRange): Promise<T> =>
+/** `more` are the widget's own parameters (e.g. the device list's `offset`). */
+export const fetchWidgetData = <T extends WidgetData>(
+  id: string,
+  range: TimeRange,
+  more: Readonly<Record<string, string>> = {},
+): Promise<T> =>
   fetchJson<T>(
-    `/api/widget?${new URLSearchParams({ id, from: String(range.fromMs), to: String(range.toMs) })}`,
+    `/api/widget?${new URLSearchParams({ id, from: String(range.fromMs), to: String(range.toMs), ...more })}`,
   );
 
 /** A widget's box on the page: its title, a line for load errors, and the body its view fills. */

@@ -4,6 +4,25 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
+const byteUnits: Record<string, number> = {
+  '': 1,
+  B: 1,
+  KB: 1024,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  TB: 1024 ** 4,
+};
+/** Bytes, as a number or with a unit: `10GB`, `500 MB` (units of 1,024, as Athena's cutoff). */
+const byteSize = z.union([z.number(), z.string()]).transform((value, context) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?B)?\s*$/i.exec(String(value));
+  const bytes = match ? Number(match[1]) * (byteUnits[(match[2] ?? '').toUpperCase()] ?? NaN) : NaN;
+  if (!Number.isFinite(bytes) || bytes < 1) {
+    context.addIssue({ code: 'custom', message: `"${value}" is not a size in bytes (e.g. 10GB, 500MB)` });
+    return z.NEVER;
+  }
+  return Math.floor(bytes);
+});
+
 export const PlatformConfig = z.object({
   /** Everything the platform keeps: the lake, the registry, logs. */
   dataDir: z.string().min(1).default('.tributary'),
@@ -19,6 +38,8 @@ export const PlatformConfig = z.object({
   devices: z.coerce.number().int().min(0).max(10_000).default(5),
   intervalMs: z.coerce.number().int().min(10).default(1000),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
+  /** The most a SQL query may scan (Parquet footers and column chunks), like an Athena workgroup's cutoff. */
+  scanLimit: byteSize.default(10 * 1024 ** 3),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
 

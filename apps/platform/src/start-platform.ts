@@ -106,7 +106,11 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     const lake = await LakeWriter.open({ lakeDir });
     stopsInOrder.push(() => lake.close());
     const liveFeed = new LiveFeed();
-    const queries = await LakeQueryService.open({ lakeDir, fileGate });
+    const queries = await LakeQueryService.open({
+      lakeDir,
+      fileGate,
+      bytesScannedCutoffPerQuery: config.scanLimit,
+    });
     stopsInOrder.push(() => queries.close());
     compactor.startCompacting({ intervalMs: 60_000 });
     const registry = await LocalRegistry.open(registryPathOf(config), localAwsLocation);

@@ -2,6 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { aReading } from '@tributary/contracts/testing';
+import { LakeWriter } from '@tributary/store/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './platform-process.js';
 
@@ -23,6 +25,25 @@ describe('tributary arguments', () => {
       'json',
     ]);
     expect(JSON.parse(stdout)).toEqual([{ answer: 42 }]);
+  });
+
+  it('refuses a query over --scan-limit before running it, and says what it would have scanned', async () => {
+    const writer = await LakeWriter.open({ lakeDir: join(dataDir, 'lake') });
+    writer.append('telemetry', [aReading()]);
+    await writer.close();
+    const all = await runCli(['query', 'SELECT * FROM telemetry', '--data-dir', dataDir]);
+    expect(all.stdout).toMatch(/\(1 row\) — [\d.]+ KiB scanned/);
+    await expect(
+      runCli(['query', 'SELECT * FROM telemetry', '--data-dir', dataDir, '--scan-limit', '1KB']),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /the query would scan [\d.]+ KiB \(\d+ bytes\), over the per-query limit of 1 KiB \(1024 bytes\), so it was not run/,
+      ),
+    });
+    await expect(
+      runCli(['query', 'SELECT 1', '--data-dir', dataDir, '--scan-limit', 'lots']),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('"lots" is not a size in bytes') });
   });
 
   it('refuses a stray argument instead of ignoring it', async () => {

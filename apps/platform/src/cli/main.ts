@@ -25,6 +25,7 @@ Usage:
       --devices N                      simulated devices (default: 5; 0 for none)
       --interval-ms N                  milliseconds between two readings of a device (default: 1000)
       --log-level L                    debug | info | warn | error (default: warn)
+      --scan-limit SIZE                the most one SQL query may scan, e.g. 500MB (default: 10GB)
   tributary thing create <name>        a thing with an ACTIVE certificate under the default device policy, through
                                        the running platform's IoT API; writes <name>.cert.pem, .private.key, root-CA.pem
       --type T  --attr key=value ...   its thing type and attributes
@@ -40,9 +41,11 @@ Usage:
       --seed S                         names the devices sim-S-0001… and fixes their signals (default: 1)
       --labels FILE                    write the injected anomaly windows as NAB combined_windows.json
       --data-dir DIR                   the running platform's (default: ./.tributary)
-  tributary query "<sql>" [options]    run SQL over the lake (tables: telemetry, anomalies, quarantine)
+  tributary query "<sql>" [options]    run SQL over the lake (tables: telemetry, anomalies, quarantine,
+                                       shadow_history, lifecycle_events, telemetry_1m, telemetry_1h)
       --data-dir DIR                   (default: ./.tributary)
       --format table|json|csv          (default: table)
+      --scan-limit SIZE                refuse a query that would scan more, e.g. 1MB (default: 10GB)
   tributary export "<sql>" --out FILE  write a query's whole result as a file (no row cap), atomically
       --format csv|parquet             (default: from the file's extension)
       --data-dir DIR                   (default: ./.tributary)
@@ -105,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
       duration: { type: 'string' },
       seed: { type: 'string' },
       'max-in-flight': { type: 'string' },
+      'scan-limit': { type: 'string' },
     },
   });
   if (
@@ -125,9 +129,14 @@ async function main(argv: string[]): Promise<number> {
         devices: values.devices,
         intervalMs: values['interval-ms'],
         logLevel: values['log-level'],
+        scanLimit: values['scan-limit'],
       });
     case 'query':
-      return runQueryCommand(positionals.join(' '), { dataDir: values['data-dir'], format: values.format });
+      return runQueryCommand(positionals.join(' '), {
+        dataDir: values['data-dir'],
+        format: values.format,
+        scanLimit: values['scan-limit'],
+      });
     case 'export':
       return runExportCommand(positionals.join(' '), {
         out: values.out,

@@ -5,7 +5,7 @@ import { lakeDirOf, parseConfig } from '../config.js';
 
 export async function runQueryCommand(
   sql: string,
-  options: { dataDir?: string; format?: string },
+  options: { dataDir?: string; format?: string; scanLimit?: string },
 ): Promise<number> {
   if (sql.trim() === '') {
     process.stderr.write('Give the SQL to run: tributary query "SELECT * FROM telemetry LIMIT 10"\n');
@@ -16,8 +16,11 @@ export async function runQueryCommand(
     process.stderr.write(`Unknown format "${format}": use table, json or csv\n`);
     return 2;
   }
-  const config = parseConfig(options.dataDir ? { dataDir: options.dataDir } : {});
-  const service = await LakeQueryService.open({ lakeDir: lakeDirOf(config) });
+  const config = parseConfig({ dataDir: options.dataDir, scanLimit: options.scanLimit });
+  const service = await LakeQueryService.open({
+    lakeDir: lakeDirOf(config),
+    bytesScannedCutoffPerQuery: config.scanLimit,
+  });
   try {
     const result = await service.query(sql);
     process.stdout.write(

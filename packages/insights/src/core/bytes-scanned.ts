@@ -41,7 +41,7 @@ export function bytesScannedLimitError(bytesToScan: number, cutoff: number): Que
     `Bytes scanned limit exceeded: the query would scan ${sizeOf(bytesToScan)}, over the per-query limit ` +
       `of ${sizeOf(cutoff)}, so it was not run.\n` +
       'Filter on the partition columns (year, month, day, hour) so fewer files are read, or select fewer ' +
-      'columns; the limit is the query service’s bytesScannedCutoffPerQuery.',
+      'columns, or raise the limit (tributary start/query --scan-limit).',
   );
 }
 

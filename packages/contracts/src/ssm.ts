@@ -83,6 +83,11 @@ export const parameters = {
   store: {
     lakeBucketName: parameter('store', 'lake-bucket-name', 'S3 bucket of the curated lake'),
     lakeKeyArn: parameter('store', 'lake-key-arn', 'KMS key that encrypts the lake'),
+    quarantineBucketName: parameter(
+      'store',
+      'quarantine-bucket-name',
+      'S3 bucket of the quarantine table: input refused with its reason and original bytes',
+    ),
     glueDatabaseName: parameter('store', 'glue-database-name', 'Glue database of the lake tables'),
     telemetryDeliveryStreamName: parameter(
       'store',

@@ -41,7 +41,13 @@ export { partitionQueryOf } from './lake-delivery-destination.js';
 
 export class DataLakeStack extends StageStack<'store'> {
   readonly key: kms.Key;
+  /** The curated lake: every table but quarantine. */
   readonly bucket: s3.Bucket;
+  /**
+   * Quarantined input: untrusted device bytes, kept apart so that access to them is granted on its own and
+   * nothing that reads the curated lake reads them by accident.
+   */
+  readonly quarantineBucket: s3.Bucket;
   /** The Firehose and topic rules of each table IoT Core fills itself. */
   readonly ruleFedDeliveries: Record<RuleFedLakeTableName, RuleFedDelivery>;
 
@@ -49,36 +55,21 @@ export class DataLakeStack extends StageStack<'store'> {
     super(scope, id, { ...props, stage: 'store' });
 
     this.key = rotatingKey(this, 'LakeKey', 'Encrypts the lake');
-    const accessLogs = accessLogsBucket(this, 'AccessLogs', 'lake bucket');
-    this.bucket = new s3.Bucket(this, 'Lake', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      serverAccessLogsBucket: accessLogs,
-      serverAccessLogsPrefix: 'lake/',
-      lifecycleRules: [
-        {
-          noncurrentVersionExpiration: Duration.days(30),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-        { prefix: 'errors/', expiration: Duration.days(90) },
-        // Each table's retention, as the local sweeper applies it (contracts/lake-retention.ts).
-        ...(Object.keys(allLakeTables) as AnyLakeTableName[]).map((table) => ({
-          prefix: `${table}/`,
-          expiration: Duration.days(defaultLakeRetentionDays[table]),
-        })),
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const accessLogs = accessLogsBucket(this, 'AccessLogs', 'lake buckets');
+    const tables = Object.keys(allLakeTables) as AnyLakeTableName[];
+    this.bucket = this.lakeBucket(
+      'Lake',
+      accessLogs,
+      tables.filter((table) => table !== 'quarantine'),
+    );
+    this.quarantineBucket = this.lakeBucket('Quarantine', accessLogs, ['quarantine']);
 
     const database = new glue.CfnDatabase(this, 'LakeDatabase', {
       catalogId: this.account,
       databaseInput: { name: glueDatabaseName, description: 'The tributary lake: one table per lake table' },
     });
-    const lakeUri = `s3://${this.bucket.bucketName}`;
+    const bucketUriOf = (table: AnyLakeTableName) =>
+      `s3://${(table === 'quarantine' ? this.quarantineBucket : this.bucket).bucketName}`;
     const deliveryLogs = new logs.LogGroup(this, 'DeliveryLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -87,13 +78,14 @@ export class DataLakeStack extends StageStack<'store'> {
       const glueTable = new glue.CfnTable(this, `Table-${table}`, {
         catalogId: this.account,
         databaseName: glueDatabaseName,
-        tableInput: catalogTableOf(table, lakeUri),
+        tableInput: catalogTableOf(table, bucketUriOf(table)),
       });
       glueTable.addResourceDependency(database);
     }
     const target: LakeDeliveryTarget = { bucket: this.bucket, key: this.key, deliveryLogs };
+    const quarantineTarget: LakeDeliveryTarget = { ...target, bucket: this.quarantineBucket };
     for (const table of Object.keys(streamedLakeTables) as StreamedLakeTableName[]) {
-      const delivery = this.deliverInto(table, target);
+      const delivery = this.deliverInto(table, table === 'quarantine' ? quarantineTarget : target);
       this.publish(deliveryStreamParameterOf(table), delivery.ref);
     }
     const ruleFedDeliveries = {} as Record<RuleFedLakeTableName, RuleFedDelivery>;
@@ -112,7 +104,35 @@ export class DataLakeStack extends StageStack<'store'> {
 
     this.publish(parameters.store.lakeBucketName, this.bucket.bucketName);
     this.publish(parameters.store.lakeKeyArn, this.key.keyArn);
+    this.publish(parameters.store.quarantineBucketName, this.quarantineBucket.bucketName);
     this.publish(parameters.store.glueDatabaseName, glueDatabaseName);
+  }
+
+  /** A KMS-encrypted, versioned, private, TLS-only bucket with access logs, holding `tables` for their retention. */
+  private lakeBucket(id: string, accessLogs: s3.Bucket, tables: readonly AnyLakeTableName[]): s3.Bucket {
+    return new s3.Bucket(this, id, {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: `${id.toLowerCase()}/`,
+      lifecycleRules: [
+        {
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        { prefix: 'errors/', expiration: Duration.days(90) },
+        // Each table's retention, as the local sweeper applies it (contracts/lake-retention.ts).
+        ...tables.map((table) => ({
+          prefix: `${table}/`,
+          expiration: Duration.days(defaultLakeRetentionDays[table]),
+        })),
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
   }
 
   /** A Firehose from the table's Transform stream into `<table>/year=…/hour=…/` as Parquet. */

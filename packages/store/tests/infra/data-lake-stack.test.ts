@@ -6,6 +6,7 @@ import {
   deliveryStreamParameterOf,
   glueTypeOf,
   lakeStreamParameterOf,
+  parameters,
 } from '@tributary/contracts';
 import { createTributaryApp } from '@tributary/contracts/cdk';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,15 +39,49 @@ describe('DataLakeStack', () => {
     expect(JSON.stringify(lake.findResources('AWS::S3::BucketPolicy'))).toContain('aws:SecureTransport');
   });
 
-  it("expires each table's objects after that table's retention", () => {
-    lake.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: {
-        Rules: Match.arrayWith(
-          Object.entries(defaultLakeRetentionDays).map(([table, days]) =>
-            Match.objectLike({ Prefix: `${table}/`, ExpirationInDays: days, Status: 'Enabled' }),
-          ),
+  it("expires each table's objects after that table's retention, in the bucket that holds the table", () => {
+    const rules = Object.values(lake.findResources('AWS::S3::Bucket')).flatMap(
+      (bucket) =>
+        (bucket['Properties']['LifecycleConfiguration']?.['Rules'] ?? []) as {
+          Prefix?: string;
+          ExpirationInDays?: number;
+        }[],
+    );
+    for (const [table, days] of Object.entries(defaultLakeRetentionDays)) {
+      expect(rules.filter((rule) => rule.Prefix === `${table}/`)).toEqual([
+        expect.objectContaining({ ExpirationInDays: days, Status: 'Enabled' }),
+      ]);
+    }
+  });
+
+  it('keeps quarantined input in a bucket of its own: its Glue table, its Firehose and its SSM parameter', () => {
+    const buckets = lake.findResources('AWS::S3::Bucket', {
+      Properties: { LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'quarantine/' }) },
+    });
+    expect(Object.keys(buckets)).toHaveLength(1);
+    const quarantineBucket = Object.keys(buckets)[0]!;
+    const [bucket] = Object.values(buckets);
+    expect(bucket['Properties']).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: expect.objectContaining({ BlockPublicAcls: true }),
+    });
+    const table = (name: string) =>
+      JSON.stringify(
+        Object.values(lake.findResources('AWS::Glue::Table')).find(
+          (t) => t['Properties']['TableInput']['Name'] === name,
         ),
-      },
+      );
+    expect(table('quarantine')).toContain(`"Ref":"${quarantineBucket}"`);
+    expect(table('telemetry')).not.toContain(quarantineBucket);
+    lake.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        BucketARN: { 'Fn::GetAtt': [quarantineBucket, 'Arn'] },
+        Prefix: Match.stringLikeRegexp('^quarantine/'),
+      }),
+    });
+    lake.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters.store.quarantineBucketName.name,
+      Value: { Ref: quarantineBucket },
     });
   });
 

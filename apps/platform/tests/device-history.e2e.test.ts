@@ -2,27 +2,18 @@
 // registers a device, mqtt.js connects as it over mutual TLS, subscribes, updates its classic shadow twice
 // and a named shadow once, and disconnects; the topic rules AWS would run put one row per update in
 // shadow_history and one per event in lifecycle_events, which SQL reads back.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  anyFreePorts,
-  eventually,
-  runCli,
-  sqlOver,
-  startPlatformProcess,
-  type StartedPlatform,
-} from './platform-process.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, runCli, sqlOver, usePlatformProcess } from './platform-process.js';
 
 const thingName = 'e2e-history-pump';
 const shadowTopic = `$aws/things/${thingName}/shadow`;
-let dataDir: string;
-let platform: StartedPlatform;
+const running = usePlatformProcess('device-history');
 
 const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
-  sqlOver<T>(platform.dashboardUrl, query, params);
+  sqlOver<T>(running.platform.dashboardUrl, query, params);
 
 /** Publishes a shadow update and resolves with the version the shadow service accepted it as. */
 async function updateShadow(device: MqttClient, prefix: string, state: object): Promise<number> {
@@ -38,25 +29,14 @@ async function updateShadow(device: MqttClient, prefix: string, state: object): 
   return accepted;
 }
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tributary-device-history-'));
-  platform = await startPlatformProcess(['--data-dir', dataDir, ...anyFreePorts, '--devices', '0']);
-});
-
-afterAll(async () => {
-  const code = await platform?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-  expect(code).toBe(0);
-});
-
 describe('shadow history and lifecycle events, end to end', () => {
   it('lands each shadow update and each connection event of a device in the lake, once', async () => {
-    const deviceDir = join(dataDir, 'device');
+    const deviceDir = join(running.dataDir, 'device');
     const created = await runCli([
       ...['thing', 'create', thingName, '--type', 'environment-sensor'],
-      ...['--out', deviceDir, '--data-dir', dataDir],
+      ...['--out', deviceDir, '--data-dir', running.dataDir],
     ]);
-    const device = await mqtt.connectAsync(platform.mqttsUrl, {
+    const device = await mqtt.connectAsync(running.platform.mqttsUrl, {
       clientId: thingName,
       ca: await readFile(join(deviceDir, 'root-CA.pem')),
       cert: await readFile(join(deviceDir, `${thingName}.cert.pem`)),

@@ -2,39 +2,20 @@
 // registers a device, mqtt.js connects as it over mutual TLS, updates its shadow and publishes a reading,
 // and the device list endpoint (GET /api/widget?id=devices) and the live feed (/api/live) show its
 // registration, connection, reported shadow and last reading; then its disconnect.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeviceListData, DeviceRow, DirectoryDevice } from '@tributary/insights';
-import {
-  anyFreePorts,
-  eventually,
-  runCli,
-  startPlatformProcess,
-  type StartedPlatform,
-} from './platform-process.js';
+import { eventually, runCli, usePlatformProcess } from './platform-process.js';
 
 const thingName = 'e2e-listed-device';
-let dataDir: string;
-let platform: StartedPlatform;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tributary-device-list-'));
-  platform = await startPlatformProcess(['--data-dir', dataDir, ...anyFreePorts, '--devices', '0']);
-});
-
-afterAll(async () => {
-  const code = await platform?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-  expect(code).toBe(0);
-});
+const running = usePlatformProcess('device-list');
 
 /** The device's row in the device list, once `holds` is true of it. */
 const listedDevice = (holds: (device: DeviceRow) => boolean): Promise<DeviceRow> =>
   eventually(async () => {
-    const response = await fetch(`${platform.dashboardUrl}/api/widget?id=devices`);
+    const response = await fetch(`${running.platform.dashboardUrl}/api/widget?id=devices`);
     const list = (await response.json()) as DeviceListData;
     const device = list.devices.find((d) => d.thingName === thingName);
     return device && holds(device) ? device : undefined;
@@ -45,7 +26,7 @@ async function liveDeviceEvent(holds: (device: DirectoryDevice) => boolean, time
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const response = await fetch(`${platform.dashboardUrl}/api/live`, { signal: controller.signal });
+    const response = await fetch(`${running.platform.dashboardUrl}/api/live`, { signal: controller.signal });
     const decoder = new TextDecoder();
     let buffer = '';
     for await (const chunk of response.body!) {
@@ -67,10 +48,10 @@ async function liveDeviceEvent(holds: (device: DirectoryDevice) => boolean, time
 
 describe('the device list, end to end', () => {
   it('shows a registered device connecting over mutual TLS, its reported shadow and reading, then its disconnect', async () => {
-    const deviceDir = join(dataDir, 'device');
+    const deviceDir = join(running.dataDir, 'device');
     await runCli([
       ...['thing', 'create', thingName, '--type', 'environment-sensor', '--attr', 'site=plant-list'],
-      ...['--out', deviceDir, '--data-dir', dataDir],
+      ...['--out', deviceDir, '--data-dir', running.dataDir],
     ]);
     const listedAsRegistered = await listedDevice((d) => d.registered);
     expect(listedAsRegistered).toMatchObject({
@@ -82,7 +63,7 @@ describe('the device list, end to end', () => {
     });
 
     const connectedLive = liveDeviceEvent((d) => d.connection?.connected === true);
-    const device = await mqtt.connectAsync(platform.mqttsUrl, {
+    const device = await mqtt.connectAsync(running.platform.mqttsUrl, {
       clientId: thingName,
       ca: await readFile(join(deviceDir, 'root-CA.pem')),
       cert: await readFile(join(deviceDir, `${thingName}.cert.pem`)),

@@ -1,8 +1,12 @@
 // Test helper: runs the real `tributary` CLI as a child process and reads what it prints.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 const cli = fileURLToPath(new URL('../bin/tributary.mjs', import.meta.url));
 
@@ -169,4 +173,31 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
 
 export async function runCli(args: string[]): Promise<{ stdout: string; stderr: string }> {
   return promisify(execFile)(process.execPath, [cli, ...args], { timeout: 60_000 });
+}
+
+/**
+ * Starts a platform (no simulated devices, free ports, a fresh data directory) before a test file's tests
+ * and stops it after them, checking it exits cleanly; its fields are set once the tests run.
+ */
+export function usePlatformProcess(name: string): {
+  readonly dataDir: string;
+  readonly platform: StartedPlatform;
+} {
+  const running = {} as { dataDir: string; platform: StartedPlatform };
+  beforeAll(async () => {
+    running.dataDir = await mkdtemp(join(tmpdir(), `tributary-${name}-`));
+    running.platform = await startPlatformProcess([
+      '--data-dir',
+      running.dataDir,
+      ...anyFreePorts,
+      '--devices',
+      '0',
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    const code = await running.platform?.stop();
+    await rm(running.dataDir, { recursive: true, force: true });
+    expect(code).toBe(0);
+  });
+  return running;
 }

@@ -3,37 +3,28 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  anyFreePorts,
-  eventually,
-  runCli,
-  sqlOver,
-  startPlatformProcess,
-  type StartedPlatform,
-} from './platform-process.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, runCli, sqlOver, usePlatformProcess } from './platform-process.js';
 
-let dataDir: string;
-let platform: StartedPlatform;
+const running = usePlatformProcess('simulate');
 
 const sql = <T = Record<string, unknown>>(query: string): Promise<T[]> =>
-  sqlOver<T>(platform.dashboardUrl, query);
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tributary-simulate-'));
-  platform = await startPlatformProcess(['--data-dir', dataDir, ...anyFreePorts, '--devices', '0']);
-}, 60_000);
-
-afterAll(async () => {
-  const code = await platform?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-  expect(code).toBe(0);
-});
+  sqlOver<T>(running.platform.dashboardUrl, query);
 
 describe('tributary simulate', () => {
   it('runs a fleet for its duration over mutual TLS, and its readings reach the lake', async () => {
-    const labelsPath = join(dataDir, 'labels.json');
-    const args = ['simulate', '--devices', '5', '--rate', '20', '--duration', '3s', '--data-dir', dataDir];
+    const labelsPath = join(running.dataDir, 'labels.json');
+    const args = [
+      'simulate',
+      '--devices',
+      '5',
+      '--rate',
+      '20',
+      '--duration',
+      '3s',
+      '--data-dir',
+      running.dataDir,
+    ];
     const { stdout } = await runCli([...args, '--labels', labelsPath]);
 
     expect(stdout).toMatch(/Simulated 5 devices \(seed 1, 5 newly onboarded\)/);
@@ -46,7 +37,9 @@ describe('tributary simulate', () => {
       ),
     );
     expect(JSON.parse(await readFile(labelsPath, 'utf8'))).toBeTypeOf('object');
-    expect((await readdir(join(dataDir, 'simulate'))).filter((f) => f.endsWith('.cert.pem'))).toHaveLength(5);
+    expect(
+      (await readdir(join(running.dataDir, 'simulate'))).filter((f) => f.endsWith('.cert.pem')),
+    ).toHaveLength(5);
 
     const things = await eventually(async () => {
       const rows = await sql<{ thing_name: string; site: string; thing_type: string; readings: number }>(
@@ -75,7 +68,7 @@ describe('tributary simulate', () => {
       '--duration',
       '1',
       '--data-dir',
-      dataDir,
+      running.dataDir,
     ]);
     expect(stdout).toMatch(/Simulated 5 devices \(seed 1, 0 newly onboarded\)/);
   }, 30_000);
@@ -99,7 +92,7 @@ describe('tributary simulate', () => {
     [['--devices', 'abc'], '--devices needs a whole number of at least 1 (got abc)'],
     [['--devices', '1', '--rate', '5000'], 'AWS IoT Core allows 100 per connection'],
   ])('refuses %j with exit 2, saying what it takes', async (options, message) => {
-    await expect(runCli(['simulate', ...options, '--data-dir', dataDir])).rejects.toMatchObject({
+    await expect(runCli(['simulate', ...options, '--data-dir', running.dataDir])).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining(message),
     });

@@ -15,14 +15,11 @@ import {
   rolledUpRowsSql,
 } from '../src/core/index.js';
 import { LakeWriter } from '../src/local/index.js';
+import { lakeTableSource } from './fixtures/small-files-lake.js';
 
 const hour = Date.UTC(2026, 11, 4, 7);
 let lakeDir: string;
 let duckdb: DuckDBConnection;
-
-const tableOf = (table: string) =>
-  `read_parquet('${lakeDir}/${table}/**/*.parquet', hive_partitioning = true, ` +
-  `hive_types = {'year': VARCHAR, 'month': VARCHAR, 'day': VARCHAR, 'hour': VARCHAR})`;
 
 async function sql(query: string): Promise<Record<string, unknown>[]> {
   return (await duckdb.runAndReadAll(query)).getRowObjectsJS();
@@ -65,7 +62,7 @@ beforeAll(async () => {
   }
   duckdb = await (await DuckDBInstance.create(':memory:')).connect();
   for (const table of ['telemetry', 'telemetry_1m', 'telemetry_1h']) {
-    await duckdb.run(`CREATE VIEW ${table} AS SELECT * FROM ${tableOf(table)}`);
+    await duckdb.run(`CREATE VIEW ${table} AS SELECT * FROM ${lakeTableSource(lakeDir, table)}`);
   }
 });
 afterAll(async () => {

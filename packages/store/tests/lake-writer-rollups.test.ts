@@ -7,14 +7,11 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { aReading, receivedAt } from '@tributary/contracts/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LakeWriter } from '../src/local/index.js';
+import { lakeTableSource } from './fixtures/small-files-lake.js';
 
 let lakeDir: string;
 let writer: LakeWriter;
 let duckdb: DuckDBConnection;
-
-const tableOf = (table: string) =>
-  `read_parquet('${lakeDir}/${table}/**/*.parquet', hive_partitioning = true, ` +
-  `hive_types = {'year': VARCHAR, 'month': VARCHAR, 'day': VARCHAR, 'hour': VARCHAR})`;
 
 async function sql(query: string): Promise<Record<string, unknown>[]> {
   return (await duckdb.runAndReadAll(query)).getRowObjectsJS();
@@ -26,14 +23,14 @@ const combinedRollups = (table: string) =>
       CAST(sum(reading_count) AS INTEGER) AS readings, sum(value_sum) AS value_sum,
       min(value_min) AS value_min, max(value_max) AS value_max,
       max_by(last_value, last_received_at) AS last_value, max(max_anomaly_score) AS max_anomaly_score
-    FROM ${tableOf(table)} GROUP BY ALL ORDER BY ALL`);
+    FROM ${lakeTableSource(lakeDir, table)} GROUP BY ALL ORDER BY ALL`);
 
 /** The same aggregates straight from the raw readings. */
 const rawAggregates = (grain: 'minute' | 'hour') =>
   sql(`SELECT thing_name, metric, epoch_ms(date_trunc('${grain}', received_at)) AS bucket_start,
       CAST(count(*) AS INTEGER) AS readings, sum(value) AS value_sum, min(value) AS value_min,
       max(value) AS value_max, max_by(value, received_at) AS last_value, max(anomaly_score) AS max_anomaly_score
-    FROM ${tableOf('telemetry')} GROUP BY ALL ORDER BY ALL`);
+    FROM ${lakeTableSource(lakeDir, 'telemetry')} GROUP BY ALL ORDER BY ALL`);
 
 beforeAll(async () => {
   duckdb = await (await DuckDBInstance.create(':memory:')).connect();
@@ -80,7 +77,7 @@ describe('LakeWriter rollups', () => {
       writer.append('telemetry', [...readingsOf(from, count), ...readingsOf(from, count, 'fan-2')]);
       await writer.flush();
     }
-    const partials = await sql(`SELECT count(*) AS n FROM ${tableOf('telemetry_1m')}`);
+    const partials = await sql(`SELECT count(*) AS n FROM ${lakeTableSource(lakeDir, 'telemetry_1m')}`);
     const minutes = await combinedRollups('telemetry_1m');
     expect(Number(partials[0]?.['n'])).toBeGreaterThan(minutes.length);
     expect(minutes).toEqual(await rawAggregates('minute'));
@@ -106,7 +103,7 @@ describe('LakeWriter rollups', () => {
   it('sorts each file by thing so a query for one thing can skip row groups', async () => {
     writer.append('telemetry', [...readingsOf(0, 5, 'zeta-1'), ...readingsOf(0, 5, 'alpha-1')]);
     await writer.flush();
-    const names = await sql(`SELECT thing_name FROM ${tableOf('telemetry')}`);
+    const names = await sql(`SELECT thing_name FROM ${lakeTableSource(lakeDir, 'telemetry')}`);
     expect(names.map((row) => row['thing_name'])).toEqual([
       ...Array(5).fill('alpha-1'),
       ...Array(5).fill('zeta-1'),

@@ -8,6 +8,7 @@ import { columnsOf, duckdbTypeOf, glueTypeOf } from '@tributary/contracts';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { LakeWriter, LakeWriterError } from '../src/local/index.js';
 import { anAnomaly, aQuarantineRecord, aReading, receivedAt } from '@tributary/contracts/testing';
+import { lakeTableSource } from './fixtures/small-files-lake.js';
 
 let lakeDir: string;
 let writer: LakeWriter;
@@ -28,11 +29,6 @@ async function filesUnder(directory: string): Promise<string[]> {
 async function sql(query: string): Promise<Record<string, unknown>[]> {
   return (await duckdb.runAndReadAll(query)).getRowObjectsJS();
 }
-
-// Partition values are zero-padded strings (contracts/lake.ts); without hive_types DuckDB guesses per value.
-const lakeGlob = (table: string) =>
-  `read_parquet('${lakeDir}/${table}/**/*.parquet', hive_partitioning = true, union_by_name = true, ` +
-  `hive_types = {'year': VARCHAR, 'month': VARCHAR, 'day': VARCHAR, 'hour': VARCHAR})`;
 
 beforeAll(async () => {
   duckdb = await (await DuckDBInstance.create(':memory:')).connect();
@@ -73,7 +69,7 @@ describe('LakeWriter', () => {
     writer.append('quarantine', [aQuarantineRecord()]);
     await writer.flush();
     for (const table of ['telemetry', 'anomalies', 'quarantine'] as const) {
-      const described = await sql(`DESCRIBE SELECT * FROM ${lakeGlob(table)}`);
+      const described = await sql(`DESCRIBE SELECT * FROM ${lakeTableSource(lakeDir, table)}`);
       const expected = columnsOf(table).map((c) => ({
         name: c.name,
         // Parquet keeps the millisecond unit; DuckDB reads every Parquet timestamp back as TIMESTAMP.
@@ -85,7 +81,7 @@ describe('LakeWriter', () => {
       expect(actual.slice(expected.length)).toEqual(expect.arrayContaining(partitionKeys));
     }
     const [reading] = await sql(
-      `SELECT *, epoch_ms(received_at) AS received_ms FROM ${lakeGlob('telemetry')}`,
+      `SELECT *, epoch_ms(received_at) AS received_ms FROM ${lakeTableSource(lakeDir, 'telemetry')}`,
     );
     expect(reading).toMatchObject({
       thing_name: 'pump-7',
@@ -120,9 +116,9 @@ describe('LakeWriter', () => {
     await writer.flush();
     writer.append('telemetry', [aReading({ received_at: receivedAt + 5_000 })]);
     await writer.flush();
-    const [{ readings }] = (await sql(`SELECT count(*) AS readings FROM ${lakeGlob('telemetry')}`)) as [
-      { readings: bigint },
-    ];
+    const [{ readings }] = (await sql(
+      `SELECT count(*) AS readings FROM ${lakeTableSource(lakeDir, 'telemetry')}`,
+    )) as [{ readings: bigint }];
     expect(readings).toBe(1n);
     // One telemetry file and its two rollup partials (per minute, per hour).
     expect(writer.stats).toMatchObject({ duplicatesSkipped: 2, filesWritten: 3 });
@@ -134,7 +130,7 @@ describe('LakeWriter', () => {
     writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
     writer.append('anomalies', [anAnomaly(), anAnomaly({ event_id: 'e-2' })]);
     await writer.flush();
-    const rows = await sql(`SELECT event_id FROM ${lakeGlob('anomalies')} ORDER BY event_id`);
+    const rows = await sql(`SELECT event_id FROM ${lakeTableSource(lakeDir, 'anomalies')} ORDER BY event_id`);
     expect(rows.map((r) => r['event_id'])).toEqual(['e-1', 'e-2']);
   });
 
@@ -146,7 +142,7 @@ describe('LakeWriter', () => {
     writer.append('telemetry', [aReading({ message_id: 'late', received_at: beforeTheHour + 6_000 })]);
     await writer.flush();
     const rows = await sql(
-      `SELECT count(*)::INT AS n FROM ${lakeGlob('telemetry')} WHERE message_id = 'late'`,
+      `SELECT count(*)::INT AS n FROM ${lakeTableSource(lakeDir, 'telemetry')} WHERE message_id = 'late'`,
     );
     expect(rows[0]?.['n']).toBe(1);
     expect(writer.stats.duplicatesSkipped).toBe(1);
@@ -175,7 +171,7 @@ describe('LakeWriter', () => {
     expect(files).toEqual([
       expect.stringMatching(/^telemetry\/year=2026\/month=11\/day=25\/hour=05\/part-[^/]+\.parquet$/),
     ]);
-    const [row] = await sql(`SELECT thing_name FROM ${lakeGlob('telemetry')}`);
+    const [row] = await sql(`SELECT thing_name FROM ${lakeTableSource(lakeDir, 'telemetry')}`);
     expect(row?.['thing_name']).toBe('../../x');
   });
 

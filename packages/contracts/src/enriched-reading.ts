@@ -31,6 +31,8 @@ export const EnrichedReading = z.object({
   thing_groups: column.string().nullable(),
   /** The firmware the device reported in its shadow, where its profile asks for it. */
   firmware: column.string().nullable(),
+  /** The device's own counter (`seq`), where it sends one: gaps in it are messages lost before IoT Core. */
+  sequence: column.bigint().nullable(),
 });
 export type EnrichedReading = z.infer<typeof EnrichedReading>;
 

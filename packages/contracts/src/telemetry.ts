@@ -13,6 +13,11 @@ export const TelemetryReading = z.object({
   messageId: z.string().min(1).max(128).optional(),
   /** Device time, epoch ms. Kept beside the receive time; never used to partition. */
   ts: EpochMillis.optional(),
+  /**
+   * A counter the device increments with each reading it sends: a gap shows readings lost on the way (the
+   * named query `sequence_gaps`); a counter that restarts at 0 shows nothing.
+   */
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   /** Finite numbers only: NaN, Infinity and 1e999 are rejected. */
   metrics: z.record(MetricName, z.number()).refine((m) => Object.keys(m).length > 0, 'metrics is empty'),
 });

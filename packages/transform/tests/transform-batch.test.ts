@@ -45,6 +45,25 @@ describe('transformBatch', () => {
     });
   });
 
+  it('keeps the device’s sequence number on every row of its reading, and refuses a negative one', () => {
+    const result = transformBatch(
+      [
+        envelopeOf('pump-7', { messageId: 's1', seq: 41, metrics: { temperature: 21.5, pressure: 1.2 } }),
+        envelopeOf('pump-7', { messageId: 's2', metrics: { temperature: 21.6 } }),
+        envelopeOf('pump-7', { messageId: 's3', seq: -1, metrics: { temperature: 21.7 } }),
+      ],
+      contexts,
+      new DetectorStates(),
+    );
+    expect(result.readings.map((r) => [r.message_id, r.sequence])).toEqual([
+      ['s1', 41],
+      ['s1', 41],
+      ['s2', null],
+    ]);
+    expect(result.quarantined).toMatchObject([{ reason: 'SCHEMA_MISMATCH' }]);
+    expect(result.quarantined[0]?.detail).toMatch(/seq/);
+  });
+
   it('enriches with the profile of the thing’s type: calibrated, in canonical units, with derived rows', () => {
     const sensorContexts = new Map<string, ThingContext>([
       [

@@ -93,6 +93,7 @@ function spreadCopy(workload: Workload): EnrichOne {
     location: context.attributes['location'] ?? null,
     thing_groups: null,
     firmware: null,
+    sequence: null,
   }));
   return (thing, reading, envelope, out) => {
     for (const metric in reading.metrics) {

@@ -49,6 +49,7 @@ function readingsFrom(from: number, to: number): EnrichedReading[] {
       location: null,
       thing_groups: null,
       firmware: null,
+      sequence: null,
     });
   }
   return batch;

@@ -41,7 +41,8 @@ SELECT printf('sim-%04d', i % ${devices}) AS thing_name,
        CAST(NULL AS DOUBLE) AS raw_value,
        CAST(NULL AS VARCHAR) AS location,
        CAST(NULL AS VARCHAR) AS thing_groups,
-       CAST(NULL AS VARCHAR) AS firmware
+       CAST(NULL AS VARCHAR) AS firmware,
+       CAST(NULL AS BIGINT) AS sequence
 FROM range(${from}, ${to}) AS t(i)`;
 
 /** Readings handed to rollupsOf at a time, as a LakeWriter flush would: buckets at the seams get two partials. */
@@ -161,6 +162,7 @@ async function readingsIn(
     location: null,
     thing_groups: null,
     firmware: null,
+    sequence: null,
   }));
 }
 

@@ -22,6 +22,7 @@ export const aReading = (overrides: Partial<EnrichedReading> = {}): EnrichedRead
   location: null,
   thing_groups: null,
   firmware: null,
+  sequence: null,
   ...overrides,
 });
 

@@ -113,6 +113,29 @@ HAVING max(abs(date_diff('millisecond', device_time, received_at))) > 300000
 ORDER BY max(abs(date_diff('millisecond', device_time, received_at))) DESC, thing_name`,
     parameters: [since],
   },
+  sequence_gaps: {
+    description:
+      'Readings lost before they reached IoT Core: per thing, each gap in the `seq` counter its device sends ' +
+      '(readings received since `since`), most recent first.',
+    // One row per (thing, seq): a reading's metrics share its seq. Ordered by seq, not by arrival, so
+    // readings that arrive out of order leave no gap.
+    sql: `SELECT thing_name, previous_sequence + 1 AS first_missing, sequence - 1 AS last_missing,
+  sequence - previous_sequence - 1 AS missing, received_at AS received_after_gap
+FROM (
+  SELECT thing_name, sequence, received_at,
+    lag(sequence) OVER (PARTITION BY thing_name ORDER BY sequence) AS previous_sequence
+  FROM (
+    SELECT thing_name, sequence, min(received_at) AS received_at
+    FROM telemetry
+    WHERE sequence IS NOT NULL AND received_at >= CAST(? AS TIMESTAMP)
+    GROUP BY thing_name, sequence
+  ) AS sequenced
+) AS ordered
+WHERE sequence - previous_sequence > 1
+ORDER BY received_after_gap DESC, thing_name
+LIMIT 1000`,
+    parameters: [since],
+  },
   recent_anomalies: {
     description: 'The 100 most recent anomaly alarms raised or cleared.',
     sql: `SELECT received_at, thing_name, metric, state, score, value, detector

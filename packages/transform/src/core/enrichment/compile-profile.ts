@@ -171,6 +171,7 @@ function pushRow(
     location: columns.location,
     thing_groups: columns.thing_groups,
     firmware: columns.firmware,
+    sequence: reading.seq ?? null,
   });
 }
 

@@ -2,11 +2,10 @@
 // registers a device, mqtt.js connects as it over mutual TLS, subscribes, updates its classic shadow twice
 // and a named shadow once, and disconnects; the topic rules AWS would run put one row per update in
 // shadow_history and one per event in lifecycle_events, which SQL reads back.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { eventually, runCli, sqlOver, usePlatformProcess } from './platform-process.js';
+import { connectAsThing, eventually, runCli, sqlOver, usePlatformProcess } from './platform-process.js';
 
 const thingName = 'e2e-history-pump';
 const shadowTopic = `$aws/things/${thingName}/shadow`;
@@ -36,13 +35,7 @@ describe('shadow history and lifecycle events, end to end', () => {
       ...['thing', 'create', thingName, '--type', 'environment-sensor'],
       ...['--out', deviceDir, '--data-dir', running.dataDir],
     ]);
-    const device = await mqtt.connectAsync(running.platform.mqttsUrl, {
-      clientId: thingName,
-      ca: await readFile(join(deviceDir, 'root-CA.pem')),
-      cert: await readFile(join(deviceDir, `${thingName}.cert.pem`)),
-      key: await readFile(join(deviceDir, `${thingName}.private.key`)),
-      rejectUnauthorized: true,
-    });
+    const device = await connectAsThing(running.platform.mqttsUrl, deviceDir, thingName);
     await device.subscribeAsync(
       [`${shadowTopic}/update/accepted`, `${shadowTopic}/name/config/update/accepted`],
       { qos: 1 },

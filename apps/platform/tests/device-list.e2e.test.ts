@@ -2,12 +2,10 @@
 // registers a device, mqtt.js connects as it over mutual TLS, updates its shadow and publishes a reading,
 // and the device list endpoint (GET /api/widget?id=devices) and the live feed (/api/live) show its
 // registration, connection, reported shadow and last reading; then its disconnect.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import type { DeviceListData, DeviceRow, DirectoryDevice } from '@tributary/insights';
-import { eventually, runCli, usePlatformProcess } from './platform-process.js';
+import { connectAsThing, eventually, runCli, usePlatformProcess } from './platform-process.js';
 
 const thingName = 'e2e-listed-device';
 const running = usePlatformProcess('device-list');
@@ -63,13 +61,7 @@ describe('the device list, end to end', () => {
     });
 
     const connectedLive = liveDeviceEvent((d) => d.connection?.connected === true);
-    const device = await mqtt.connectAsync(running.platform.mqttsUrl, {
-      clientId: thingName,
-      ca: await readFile(join(deviceDir, 'root-CA.pem')),
-      cert: await readFile(join(deviceDir, `${thingName}.cert.pem`)),
-      key: await readFile(join(deviceDir, `${thingName}.private.key`)),
-      rejectUnauthorized: true,
-    });
+    const device = await connectAsThing(running.platform.mqttsUrl, deviceDir, thingName);
     expect((await connectedLive).connection?.connected).toBe(true);
 
     const shadowLive = liveDeviceEvent((d) => d.shadow?.reported?.['firmware'] === '3.1.0');

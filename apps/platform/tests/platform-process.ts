@@ -1,11 +1,12 @@
 // Test helper: runs the real `tributary` CLI as a child process and reads what it prints.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect } from 'vitest';
 
 const cli = fileURLToPath(new URL('../bin/tributary.mjs', import.meta.url));
@@ -200,4 +201,22 @@ export function usePlatformProcess(name: string): {
     expect(code).toBe(0);
   });
   return running;
+}
+
+/**
+ * Connects over mutual TLS as a thing `tributary thing create … --out deviceDir` onboarded: its certificate
+ * and key, the platform's root CA, and its thing name as client id.
+ */
+export async function connectAsThing(
+  mqttsUrl: string,
+  deviceDir: string,
+  thingName: string,
+): Promise<MqttClient> {
+  return mqtt.connectAsync(mqttsUrl, {
+    clientId: thingName,
+    ca: await readFile(join(deviceDir, 'root-CA.pem')),
+    cert: await readFile(join(deviceDir, `${thingName}.cert.pem`)),
+    key: await readFile(join(deviceDir, `${thingName}.private.key`)),
+    rejectUnauthorized: true,
+  });
 }

@@ -1,49 +1,32 @@
 // The clock_skew named query (faults.md #18: flag skew above a threshold), run by the local query service
 // over a lake the real LakeWriter wrote: only things whose device clock is more than 5 minutes off show,
 // with how far ahead or behind, worst first.
-import { join } from 'node:path';
-import { LakeWriter } from '@tributary/store/local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LakeQueryService } from '../src/local/index.js';
-import { aReading, makeTempDir, receivedAt, removeDir } from './lake-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { aReading, receivedAt } from './lake-fixtures.js';
+import { useWrittenLake } from './written-lake.js';
 
 const minute = 60_000;
-let workDir: string;
-let service: LakeQueryService;
-
-beforeAll(async () => {
-  workDir = await makeTempDir('clock-skew');
-  const lakeDir = join(workDir, 'lake');
-  const writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
-  const skewOf: Record<string, number> = {
-    'on-time': 2 * minute, // within the threshold: not listed
-    'runs-ahead': -7 * minute,
-    'was-offline': 3 * 60 * minute,
-  };
-  writer.append(
-    'telemetry',
-    Object.entries(skewOf).flatMap(([thing, behindMs]) =>
-      [0, 1, 2].map((i) =>
-        aReading({
-          thing_name: thing,
-          message_id: `${thing}-${i}`,
-          received_at: receivedAt + i * 1_000,
-          device_time: receivedAt + i * 1_000 - behindMs * (i === 2 ? 1 : 0.5),
-        }),
-      ),
+const skewOf: Record<string, number> = {
+  'on-time': 2 * minute, // within the threshold: not listed
+  'runs-ahead': -7 * minute,
+  'was-offline': 3 * 60 * minute,
+};
+const lake = useWrittenLake('clock-skew', () =>
+  Object.entries(skewOf).flatMap(([thing, behindMs]) =>
+    [0, 1, 2].map((i) =>
+      aReading({
+        thing_name: thing,
+        message_id: `${thing}-${i}`,
+        received_at: receivedAt + i * 1_000,
+        device_time: receivedAt + i * 1_000 - behindMs * (i === 2 ? 1 : 0.5),
+      }),
     ),
-  );
-  await writer.close();
-  service = await LakeQueryService.open({ lakeDir });
-});
-afterAll(async () => {
-  await service.close();
-  await removeDir(workDir);
-});
+  ),
+);
 
 describe('clock_skew', () => {
   it('lists the things off by more than 5 minutes, worst first, with how far ahead or behind', async () => {
-    const { rows } = await service.runNamed('clock_skew', { since: receivedAt - minute });
+    const { rows } = await lake.service.runNamed('clock_skew', { since: receivedAt - minute });
     expect(
       rows.map((row) => [row['thing_name'], Number(row['max_ahead_ms']), Number(row['max_behind_ms'])]),
     ).toEqual([
@@ -53,9 +36,9 @@ describe('clock_skew', () => {
   });
 
   it('looks only at readings received since the given time', async () => {
-    const { rows } = await service.runNamed('clock_skew', { since: receivedAt + 2_000 });
+    const { rows } = await lake.service.runNamed('clock_skew', { since: receivedAt + 2_000 });
     expect(rows.map((row) => row['thing_name'])).toEqual(['was-offline', 'runs-ahead']);
-    const none = await service.runNamed('clock_skew', { since: receivedAt + 3_000 });
+    const none = await lake.service.runNamed('clock_skew', { since: receivedAt + 3_000 });
     expect(none.rows).toEqual([]);
   });
 });

@@ -4,20 +4,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { LakeWriter } from '@tributary/store/local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LakeQueryService } from '../src/local/index.js';
-import { aReading, makeTempDir, receivedAt, removeDir } from './lake-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { aReading, receivedAt } from './lake-fixtures.js';
+import { useWrittenLake } from './written-lake.js';
 
 const dayMs = 86_400_000;
 const oldReceivedAt = receivedAt - dayMs;
-let workDir: string;
-let service: LakeQueryService;
 
-beforeAll(async () => {
-  workDir = await makeTempDir('schema-evolution');
-  const lakeDir = join(workDir, 'lake');
-  // A file of the first telemetry schema: no unit, raw_value, location, thing_groups or firmware yet.
+/** A file of the first telemetry schema: no unit, raw_value, location, thing_groups or firmware yet. */
+async function writeOldSchemaFile(lakeDir: string): Promise<void> {
   const oldPartition = join(lakeDir, 'telemetry/year=2026/month=11/day=24/hour=05');
   await mkdir(oldPartition, { recursive: true });
   const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
@@ -29,19 +24,17 @@ beforeAll(async () => {
       TO '${join(oldPartition, 'data-0000000000000-old.parquet')}' (FORMAT parquet)`,
   );
   duckdb.closeSync();
-  const writer = await LakeWriter.open({ lakeDir });
-  writer.append('telemetry', [aReading({ message_id: 'new-1', firmware: '2.1.0', unit: 'celsius' })]);
-  await writer.close();
-  service = await LakeQueryService.open({ lakeDir });
-});
-afterAll(async () => {
-  await service.close();
-  await removeDir(workDir);
-});
+}
+
+const lake = useWrittenLake(
+  'schema-evolution',
+  () => [aReading({ message_id: 'new-1', firmware: '2.1.0', unit: 'celsius' })],
+  writeOldSchemaFile,
+);
 
 describe('queries across old and new partitions', () => {
   it('reads rows of both schemas, with NULL where the old files lack a column', async () => {
-    const { rows } = await service.query(
+    const { rows } = await lake.service.query(
       'SELECT message_id, value, firmware, unit, day FROM telemetry ORDER BY received_at',
     );
     expect(rows).toEqual([
@@ -51,7 +44,7 @@ describe('queries across old and new partitions', () => {
   });
 
   it('runs a named query over a range that spans both', async () => {
-    const { rows } = await service.runNamed('thing_readings', {
+    const { rows } = await lake.service.runNamed('thing_readings', {
       thing_name: 'pump-7',
       from: oldReceivedAt - 1,
       to: receivedAt + 1,

@@ -1,14 +1,9 @@
 // Per-device sequence gaps (faults.md #20): a device numbers its readings with `seq`; the named query
 // sequence_gaps, run by the local query service over a lake the real LakeWriter wrote, lists each gap once,
 // whatever order the readings arrived in and however many metrics each carries.
-import { join } from 'node:path';
-import { LakeWriter } from '@tributary/store/local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LakeQueryService } from '../src/local/index.js';
-import { aReading, makeTempDir, receivedAt, removeDir } from './lake-fixtures.js';
-
-let workDir: string;
-let service: LakeQueryService;
+import { describe, expect, it } from 'vitest';
+import { aReading, receivedAt } from './lake-fixtures.js';
+import { useWrittenLake } from './written-lake.js';
 
 /** Readings of `thing` with these sequence numbers, in this arrival order, two metrics each. */
 const sequenced = (thing: string, sequences: readonly (number | null)[]) =>
@@ -24,27 +19,16 @@ const sequenced = (thing: string, sequences: readonly (number | null)[]) =>
     ),
   );
 
-beforeAll(async () => {
-  workDir = await makeTempDir('sequence-gaps');
-  const lakeDir = join(workDir, 'lake');
-  const writer = await LakeWriter.open({ lakeDir });
-  writer.append('telemetry', [
-    // 3 and 4 lost; 6 and 7 arrive out of order, which is no gap.
-    ...sequenced('pump-7', [0, 1, 2, 5, 7, 6, 8]),
-    ...sequenced('fan-2', [10, 11, 20]),
-    ...sequenced('no-counter', [null, null, null]),
-  ]);
-  await writer.close();
-  service = await LakeQueryService.open({ lakeDir });
-});
-afterAll(async () => {
-  await service.close();
-  await removeDir(workDir);
-});
+const lake = useWrittenLake('sequence-gaps', () => [
+  // 3 and 4 lost; 6 and 7 arrive out of order, which is no gap.
+  ...sequenced('pump-7', [0, 1, 2, 5, 7, 6, 8]),
+  ...sequenced('fan-2', [10, 11, 20]),
+  ...sequenced('no-counter', [null, null, null]),
+]);
 
 describe('sequence_gaps', () => {
   it('lists each gap in a device’s counter once, with what is missing, most recent first', async () => {
-    const { rows } = await service.runNamed('sequence_gaps', { since: receivedAt });
+    const { rows } = await lake.service.runNamed('sequence_gaps', { since: receivedAt });
     expect(
       rows.map((row) => [
         row['thing_name'],
@@ -59,7 +43,7 @@ describe('sequence_gaps', () => {
   });
 
   it('looks only at readings received since the given time', async () => {
-    const { rows } = await service.runNamed('sequence_gaps', { since: receivedAt + 3_000 });
+    const { rows } = await lake.service.runNamed('sequence_gaps', { since: receivedAt + 3_000 });
     // From pump-7's fourth arrival on (5, 7, 6, 8): no gap among them.
     expect(rows).toEqual([]);
   });

@@ -129,12 +129,12 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     // the lake has them, so a subscriber never hears of an alarm the lake does not hold.
     let publishAnomalies: (events: readonly AnomalyEvent[]) => Promise<void> = async () => {};
     const sink = {
-      write: async (result: TransformResult) => {
+      take: async (result: TransformResult) => {
         await deliver(result, lake, liveFeed, meter, log);
-        await lake.flushed();
-        await publishAnomalies(result.anomalies);
+        return { durable: lake.flushed().then(() => publishAnomalies(result.anomalies)) };
       },
     };
+    const writeDurably = async (result: TransformResult) => (await sink.take(result)).durable;
     // Enrichment contexts stay cached until a registry change or a shadow update (onServiceMessage) says
     // they changed; the shadows are read once IoT Core is up (readShadowsFrom below).
     const contexts = new ThingContextCache(registry);
@@ -178,7 +178,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
         return stream.put(envelope);
       },
     };
-    rules.addRule(telemetryRule(meteredStream, async (error) => sink.write(quarantineOf(error))));
+    rules.addRule(telemetryRule(meteredStream, (error) => writeDurably(quarantineOf(error))));
     // Shadow updates and lifecycle events into the lake by the topic rules AWS runs; their Firehose action
     // there (store/infra/rule-fed-delivery.ts) is the lake writer here. A row it refuses is quarantined.
     for (const { name, sql, table } of lakeDeliveryRules) {
@@ -201,7 +201,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
           kind: 'stream',
           streamName: 'lake-rule-errors',
           partitionKey: ruleTopicPartitionKey,
-          put: (error) => sink.write(quarantineOf(error)),
+          put: (error) => writeDurably(quarantineOf(error)),
         },
       });
     }

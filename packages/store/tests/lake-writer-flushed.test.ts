@@ -99,4 +99,26 @@ describe('LakeWriter.flushed', () => {
       await small.close();
     }
   });
+
+  it('appendWhenRoom takes more rows than the buffer holds, in parts, each once a flush made room for it', async () => {
+    // The interval never fires here: the flushes are the ones each part past half the buffer starts.
+    const small = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000, maxBufferedRows: 10 });
+    try {
+      const batch = Array.from({ length: 35 }, (_, i) => aReading({ message_id: `m-${i}` }));
+      await small.appendWhenRoom('telemetry', batch);
+      await small.flush();
+      expect(small.stats.rowsWritten.telemetry).toBe(35);
+      expect(small.stats.filesWritten).toBeGreaterThanOrEqual(7);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('appendWhenRoom refuses a batch with an invalid row before buffering any of it', async () => {
+    const batch = [aReading({ message_id: 'a' }), { ...aReading({ message_id: 'b' }), value: 'hot' }];
+    await expect(writer.appendWhenRoom('telemetry', batch as never)).rejects.toMatchObject({
+      code: 'INVALID_ROW',
+    });
+    expect(writer.stats.bufferedRows).toBe(0);
+  });
 });

@@ -108,43 +108,59 @@ export class LakeWriter {
 
   /** Validates and buffers rows; throws LakeWriterError (INVALID_ROW, BUFFER_FULL, CLOSED) without buffering any. */
   append<T extends LakeTableName>(table: T, rows: readonly LakeRow<T>[]): void {
+    this.refuseIfClosed(table);
+    if (rows.length === 0) return;
+    this.refuseIfNoRoom(table, rows.length);
+    this.buffer(table, validateLakeRows(table, rows));
+  }
+
+  /**
+   * Like `append`, but waits while the buffer is full (a lake that cannot be written) instead of refusing:
+   * backpressure for a caller that must not drop or divert the rows. Rows beyond half the buffer go in
+   * parts, each once there is room for it. Resolves once all are buffered; an invalid row (INVALID_ROW)
+   * is thrown before any is.
+   */
+  async appendWhenRoom<T extends LakeTableName>(table: T, rows: readonly LakeRow<T>[]): Promise<void> {
+    this.refuseIfClosed(table);
+    const valid = validateLakeRows(table, rows);
+    const partSize = Math.max(1, Math.floor(this.maxBufferedRows / 2));
+    for (let start = 0; start < valid.length; start += partSize) {
+      const part = valid.slice(start, start + partSize);
+      while (this.bufferedRowCount + part.length > this.maxBufferedRows) {
+        await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+        this.refuseIfClosed(table);
+      }
+      this.buffer(table, part);
+    }
+  }
+
+  private refuseIfClosed(table: LakeTableName): void {
     if (this.closed)
       throw new LakeWriterError(
         'CLOSED',
         `The lake writer is closed: rows for "${table}" were not accepted.`,
       );
-    if (rows.length === 0) return;
-    if (this.bufferedRowCount + rows.length > this.maxBufferedRows) {
+  }
+
+  private refuseIfNoRoom(table: LakeTableName, rows: number): void {
+    if (this.bufferedRowCount + rows > this.maxBufferedRows) {
       throw new LakeWriterError(
         'BUFFER_FULL',
         `The lake writer already holds ${this.bufferedRowCount} unwritten rows (limit ${this.maxBufferedRows}); ` +
-          `${rows.length} more rows for "${table}" were refused. ` +
+          `${rows} more rows for "${table}" were refused. ` +
           (this.lastFlushError ? `Last write error: ${this.lastFlushError}. ` : '') +
           'Retry later; if it persists, check free space and permissions of the lake directory.',
       );
     }
+  }
+
+  private buffer(table: LakeTableName, validRows: readonly AnyLakeRow[]): void {
     const buffer = this.buffered[table];
-    for (const row of validateLakeRows(table, rows)) buffer.push(row);
-    this.appendedRows += rows.length;
+    for (const row of validRows) buffer.push(row);
+    this.appendedRows += validRows.length;
     // While writes fail (a full disk) only the timer retries: one attempt per interval, not one per append.
     if (this.bufferedRowCount >= this.maxBufferedRows / 2 && this.lastFlushError === null) {
       this.flushInBackground();
-    }
-  }
-
-  /**
-   * Like `append`, but waits while the buffer is full (a lake that cannot be written) instead of refusing:
-   * backpressure for a caller that must not drop or divert the rows. Resolves once they are buffered.
-   */
-  async appendWhenRoom<T extends LakeTableName>(table: T, rows: readonly LakeRow<T>[]): Promise<void> {
-    for (;;) {
-      try {
-        this.append(table, rows);
-        return;
-      } catch (error) {
-        if (!(error instanceof LakeWriterError && error.code === 'BUFFER_FULL')) throw error;
-      }
-      await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     }
   }
 

@@ -4,12 +4,15 @@ import type { Logger, QuarantineRecord, TelemetryEnvelope } from '@tributary/con
 import { DetectorStates } from '../core/detector-states.js';
 import { thingNamesIn, transformBatch, type TransformResult } from '../core/transform-batch.js';
 import type { ThingContextCache } from './thing-context-cache.js';
-import type { TelemetryStream } from './stream/telemetry-stream-port.js';
+import type { TakenBatch, TelemetryStream } from './stream/telemetry-stream-port.js';
 
 export interface TransformSink {
-  /** Resolves once the result is durable (e.g. `lake.append(...)` then `await lake.flushed()`): the
-   * stream checkpoints right after, and a checkpointed record is never delivered again. */
-  write(result: TransformResult): Promise<void>;
+  /**
+   * Takes the result (waiting while it has no room) and resolves once it has; `durable` resolves once the
+   * result is durable (e.g. `lake.appendWhenRoom(...)`, then `lake.flushed()`). The stream checkpoints
+   * after `durable`, and a checkpointed record is never delivered again; meanwhile the next batch goes on.
+   */
+  take(result: TransformResult): Promise<TakenBatch>;
 }
 
 export interface TransformWorkerOptions {
@@ -27,18 +30,19 @@ export function startTransformWorker(options: TransformWorkerOptions): {
   options.stream.start(
     async (batch) => {
       const contexts = await options.contexts.contextsFor(thingNamesIn(batch));
-      await options.sink.write(transformBatch(batch, contexts, detectors));
+      return options.sink.take(transformBatch(batch, contexts, detectors));
     },
     async (record, error) => {
       options.logger.error('record dead-lettered to quarantine', {
         correlationId: record.correlationId,
         error,
       });
-      await options.sink.write({
+      const taken = await options.sink.take({
         readings: [],
         anomalies: [],
         quarantined: [deadLetterRecord(record, error)],
       });
+      await taken.durable;
     },
   );
   return { detectors };

@@ -13,7 +13,7 @@ import { partitionKeyOf, shardIndexOf } from './shard-of.js';
 import { sequenceAtTimestamp } from './shard-reader.js';
 import { DurableStreamError } from './stream-errors.js';
 import type { StreamBatchProcessor, StreamDeadLetterHandler } from './stream-types.js';
-import type { TelemetryStream } from './telemetry-stream-port.js';
+import type { TakenBatch, TelemetryStream } from './telemetry-stream-port.js';
 
 export interface DurableTelemetryStreamOptions {
   /** Where the shards' segments and checkpoints live. */
@@ -27,6 +27,13 @@ export interface DurableTelemetryStreamOptions {
   readonly maxUnconsumedRecords?: number;
   /** Records handed to the processor at once. @default 500 */
   readonly maxBatchSize?: number;
+  /**
+   * A batch ends before the record that would take its payloads (base64, as in a Lambda event) past this:
+   * a batch of batched readings stays a short, bounded piece of work. Lambda's limit is 6 MB. @default 1 MiB
+   */
+  readonly maxBatchBytes?: number;
+  /** Per shard, batches taken by the processor and waiting to be durable before the next one waits. @default 4 */
+  readonly maxBatchesAwaitingDurability?: number;
   /** Attempts per record before it is dead-lettered. @default 3 */
   readonly maxAttempts?: number;
   /** A segment is sealed and a new one started past this size. @default 16 MiB */
@@ -108,11 +115,14 @@ export class DurableTelemetryStream implements TelemetryStream {
 
   /** The TelemetryStream form: whole batches of envelopes; a throw bisects the batch. */
   start(
-    process: (batch: readonly TelemetryEnvelope[]) => Promise<void>,
+    process: (batch: readonly TelemetryEnvelope[]) => Promise<TakenBatch | void>,
     deadLetter: (record: TelemetryEnvelope, error: unknown) => Promise<void>,
   ): void {
     this.consume(
-      async (records) => process(records.map((record) => record.data)),
+      async (records) => ({
+        batchItemFailures: [],
+        ...(await process(records.map((record) => record.data))),
+      }),
       async ({ record, error }) => deadLetter(record.data, error),
     );
   }
@@ -189,6 +199,8 @@ export class DurableTelemetryStream implements TelemetryStream {
       log,
       checkpoint: Math.min(await readCheckpoint(shardDir), log.durableSequence),
       maxBatchSize: this.options.maxBatchSize ?? 500,
+      maxBatchBytes: this.options.maxBatchBytes ?? 1024 * 1024,
+      maxBatchesAwaitingDurability: this.options.maxBatchesAwaitingDurability ?? 4,
       maxAttempts: this.options.maxAttempts ?? 3,
       logger,
       onCheckpoint: (records) => this.afterCheckpoint(records),

@@ -1,7 +1,9 @@
 // The one consumer of one shard: reads batches after the checkpoint, hands them to the processor,
 // and checkpoints only what the processor finished, like a Lambda Kinesis event source mapping with
 // ReportBatchItemFailures, BisectBatchOnFunctionError and MaximumRetryAttempts. A record that keeps
-// failing is dead-lettered, so a poison record never blocks its shard.
+// failing is dead-lettered, so a poison record never blocks its shard. Unlike Lambda, a processor may take
+// a batch before its output is durable (StreamBatchResponse.durable): the next batches are processed
+// meanwhile, and checkpoints follow durability in sequence order.
 // https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-errors.html
 import type { Logger } from '@tributary/contracts';
 import { writeCheckpoint } from './checkpoint-file.js';
@@ -22,6 +24,10 @@ export interface ShardConsumerOptions {
   readonly log: ShardLog;
   readonly checkpoint: number;
   readonly maxBatchSize: number;
+  /** A batch ends before the record that would take its payloads (base64) past this many bytes. */
+  readonly maxBatchBytes: number;
+  /** Batches taken by the processor whose output is not durable yet; the next one waits beyond this. */
+  readonly maxBatchesAwaitingDurability: number;
   readonly maxAttempts: number;
   readonly logger: Logger;
   /** Called after every checkpoint with how many records it moved past. */
@@ -42,8 +48,17 @@ const retryDelayMs = (failuresInARow: number) => Math.min(50 * 2 ** failuresInAR
 export class ShardConsumer {
   private checkpointed: number;
   private readonly reader: ShardReader;
-  /** Read but not yet checkpointed, in sequence order: at most one batch. */
+  /** Read but not yet taken by the processor, in sequence order: at most one batch. */
   private unprocessed: StoredRecord[] = [];
+  /** The last record the processor took (or that was dead-lettered); checkpointed once durable. */
+  private takenThrough: number;
+  /** Checkpoints of taken batches, in order, each after its output is durable. */
+  private checkpoints: Promise<void> = Promise.resolve();
+  /** One entry per taken batch not yet checkpointed: resolves at its checkpoint (or when it is given up). */
+  private awaitingDurability: Promise<void>[] = [];
+  /** Bumped when taken batches are given up (a rewind, a failed durability): their checkpoints are not written. */
+  private generation = 0;
+  private checkpointFailure: { readonly error: unknown } | undefined;
   private batchSize: number;
   private headFailures = { sequenceNumber: 0, count: 0 };
   private wake: (() => void) | undefined;
@@ -57,6 +72,7 @@ export class ShardConsumer {
 
   constructor(private readonly options: ShardConsumerOptions) {
     this.checkpointed = options.checkpoint;
+    this.takenThrough = options.checkpoint;
     this.batchSize = options.maxBatchSize;
     this.reader = new ShardReader(options.log, options.checkpoint + 1);
   }
@@ -78,11 +94,12 @@ export class ShardConsumer {
   /** Moves the checkpoint to just before `sequenceNumber` (clamped to the oldest retained record). */
   rewind(sequenceNumber: number): Promise<void> {
     return this.serialized(async () => {
+      await this.giveUpTakenBatches();
       const target = Math.max(sequenceNumber, this.options.log.oldestSequence);
       await this.reader.seek(target);
       await writeCheckpoint(this.options.shardDir, target - 1);
       this.checkpointed = target - 1;
-      this.unprocessed = [];
+      this.takenThrough = target - 1;
       this.batchSize = this.options.maxBatchSize;
       this.wake?.();
     });
@@ -94,8 +111,9 @@ export class ShardConsumer {
   }
 
   /**
-   * Lets the batch in flight finish and checkpoint, then closes the reader. A batch still unfinished after
-   * the grace period is left uncheckpointed: it is delivered again at the next start (at least once).
+   * Lets the batch in flight finish and the taken batches checkpoint, then closes the reader. A batch still
+   * unfinished after the grace period is left uncheckpointed: it is delivered again at the next start
+   * (at least once).
    */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -129,6 +147,7 @@ export class ShardConsumer {
       if (outcome === 'retry') await this.sleep(retryDelayMs(failuresInARow++));
       if (outcome === 'progress') failuresInARow = 0;
     }
+    await this.checkpoints;
   }
 
   /** A failure outside the processor (reading, checkpointing, dead-lettering) retries from the checkpoint. */
@@ -141,19 +160,26 @@ export class ShardConsumer {
         checkpoint: this.checkpointed,
         error,
       });
-      this.unprocessed = [];
+      await this.giveUpTakenBatches();
       await this.reader.seek(this.checkpointed + 1);
+      this.takenThrough = this.checkpointed;
       return 'retry';
     }
   }
 
   private async step(handlers: ShardHandlers): Promise<StepOutcome> {
+    if (this.checkpointFailure) throw this.checkpointFailure.error;
+    while (this.awaitingDurability.length >= this.options.maxBatchesAwaitingDurability) {
+      await this.awaitingDurability.shift();
+    }
     const batch = await this.nextBatch();
     if (batch.length === 0) return 'idle';
     let failedIndex: number;
+    let durable: Promise<void> | undefined;
     try {
       const response = await handlers.process(batch.map((record) => this.toStreamRecord(record)));
       failedIndex = firstFailedIndex(batch, response);
+      durable = response?.durable;
     } catch (error) {
       if (batch.length === 1) return this.afterHeadFailed(handlers, error);
       this.options.logger.warn('batch failed; bisecting it to find the failing record', {
@@ -164,9 +190,9 @@ export class ShardConsumer {
       this.batchSize = Math.ceil(batch.length / 2);
       return 'bisect';
     }
-    if (failedIndex > 0) await this.checkpointThrough(failedIndex);
+    if (failedIndex > 0) this.take(failedIndex, durable);
     if (failedIndex >= 0) return this.afterHeadFailed(handlers, new Error('reported in batchItemFailures'));
-    await this.checkpointThrough(batch.length);
+    this.take(batch.length, durable);
     this.batchSize = this.options.maxBatchSize;
     this.headFailures = { sequenceNumber: 0, count: 0 };
     return 'progress';
@@ -187,7 +213,7 @@ export class ShardConsumer {
     });
     const record = this.toStreamRecord(head);
     await handlers.deadLetter({ record, condition: 'RetryAttemptsExhausted', attempts, error });
-    await this.checkpointThrough(1);
+    this.take(1, undefined);
     return 'progress';
   }
 
@@ -195,17 +221,54 @@ export class ShardConsumer {
     if (this.unprocessed.length < this.batchSize) {
       this.unprocessed.push(...(await this.reader.read(this.batchSize - this.unprocessed.length)));
     }
-    return this.unprocessed.slice(0, this.batchSize);
+    let bytes = 0;
+    let end = 0;
+    for (; end < Math.min(this.batchSize, this.unprocessed.length); end++) {
+      bytes += (this.unprocessed[end] as StoredRecord).data.payload.length;
+      if (bytes > this.options.maxBatchBytes && end > 0) break;
+    }
+    return this.unprocessed.slice(0, end);
   }
 
-  private async checkpointThrough(count: number): Promise<void> {
-    if (this.abandoned)
-      throw new Error('the stream stopped before this batch finished: it is delivered again');
-    const last = this.unprocessed[count - 1] as StoredRecord;
-    await writeCheckpoint(this.options.shardDir, last.sequenceNumber);
-    this.checkpointed = last.sequenceNumber;
-    this.unprocessed.splice(0, count);
-    this.options.onCheckpoint(count);
+  /**
+   * The processor took the first `count` unprocessed records: their checkpoint is written, after those of
+   * the batches taken before them, once `durable` resolves (at once without it).
+   */
+  private take(count: number, durable: Promise<void> | undefined): void {
+    const taken = this.unprocessed.splice(0, count);
+    const last = (taken[taken.length - 1] as StoredRecord).sequenceNumber;
+    this.takenThrough = last;
+    const generation = this.generation;
+    // Observed now, so a rejection waiting its turn in the chain is never an unhandled one.
+    const outcome = (durable ?? Promise.resolve()).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    this.checkpoints = this.checkpoints.then(async () => {
+      const failed = await outcome;
+      if (generation !== this.generation || this.checkpointFailure || this.abandoned) return;
+      try {
+        if (failed) throw failed.error;
+        await writeCheckpoint(this.options.shardDir, last);
+      } catch (error) {
+        // Nothing after this batch is checkpointed; the consumer redelivers from the checkpoint.
+        this.checkpointFailure = { error };
+        this.wake?.();
+        return;
+      }
+      this.checkpointed = last;
+      this.options.onCheckpoint(count);
+    });
+    this.awaitingDurability.push(this.checkpoints);
+  }
+
+  /** Forgets the batches taken and not yet checkpointed: they will be read and processed again. */
+  private async giveUpTakenBatches(): Promise<void> {
+    this.generation++;
+    await this.checkpoints;
+    this.checkpointFailure = undefined;
+    this.awaitingDurability = [];
+    this.unprocessed = [];
   }
 
   private toStreamRecord(record: StoredRecord): StreamRecord {
@@ -224,9 +287,9 @@ export class ShardConsumer {
     return result;
   }
 
-  /** Idle means everything read was checkpointed: wait for a record after the checkpoint. */
+  /** Idle means the processor took every durable record: wait for the next one. */
   private async waitForRecords(): Promise<void> {
-    if (this.stopping || this.options.log.durableSequence > this.checkpointed) return;
+    if (this.stopping || this.checkpointFailure || this.options.log.durableSequence > this.takenThrough) return;
     await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = undefined;
   }

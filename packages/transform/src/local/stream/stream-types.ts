@@ -17,11 +17,18 @@ export interface StreamRecord {
 /** Records of the batch that failed; the stream checkpoints before the first one and retries from it. */
 export interface StreamBatchResponse {
   readonly batchItemFailures: readonly { readonly itemIdentifier: string }[];
+  /**
+   * Given when the batch was taken but its output becomes durable later (the lake writes on a timer):
+   * the shard hands the processor its next batch at once and checkpoints this one, in order, once
+   * `durable` resolves. A rejection redelivers from the checkpoint. Without it the output is durable
+   * when the processor resolves, as with Lambda.
+   */
+  readonly durable?: Promise<void>;
 }
 
 /**
- * Resolves once the batch's output is durable: the shard is checkpointed right after. Throwing fails
- * the whole batch, which is then split in halves to find the failing record (BisectBatchOnFunctionError).
+ * Resolves once the batch is processed (its output durable, or `durable` says when). Throwing fails the
+ * whole batch, which is then split in halves to find the failing record (BisectBatchOnFunctionError).
  */
 export type StreamBatchProcessor = (records: readonly StreamRecord[]) => Promise<StreamBatchResponse | void>;
 

@@ -12,7 +12,7 @@ import {
   type Logger,
   type QuarantineRecord,
 } from '@tributary/contracts';
-import { CostMeter } from '@tributary/cross-cutting';
+import { billableJsonBytes, CostMeter } from '@tributary/cross-cutting';
 import { eventConfigurationsOf, tributaryEventTypes, type RuleErrorRecord } from '@tributary/ingest';
 import {
   LocalRegistry,
@@ -174,7 +174,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     const rules = new LocalRulesEngine({ logger: log.child({ component: 'rules' }) });
     const meteredStream = {
       put: (envelope: Parameters<DurableTelemetryStream['put']>[0]) => {
-        meter.kinesisRecord(Buffer.byteLength(JSON.stringify(envelope)));
+        meter.kinesisRecord(billableJsonBytes(envelope));
         return stream.put(envelope);
       },
     };
@@ -192,7 +192,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
             partitionKey: ruleTopicPartitionKey,
             put: async (output) => {
               const row = lakeRowOfRuleOutput(table, output as Record<string, unknown>);
-              meter.firehoseRecord(Buffer.byteLength(JSON.stringify(row)) + 1);
+              meter.firehoseRecord(billableJsonBytes(row) + 1);
               await lake.appendWhenRoom(table, [row]);
             },
           },
@@ -320,10 +320,12 @@ async function deliver(
   await lake.appendWhenRoom('anomalies', result.anomalies);
   await lake.appendWhenRoom('quarantine', result.quarantined);
   // On AWS each lake row is a Kinesis record on its table's stream and a Firehose record.
-  for (const row of [...result.readings, ...result.anomalies, ...result.quarantined]) {
-    const rowBytes = Buffer.byteLength(JSON.stringify(row)) + 1;
-    meter.kinesisRecord(rowBytes);
-    meter.firehoseRecord(rowBytes);
+  for (const rows of [result.readings, result.anomalies, result.quarantined]) {
+    for (const row of rows) {
+      const rowBytes = billableJsonBytes(row) + 1;
+      meter.kinesisRecord(rowBytes);
+      meter.firehoseRecord(rowBytes);
+    }
   }
   // One line per quarantined message and per alarm transition, with its correlation id, for `tributary trace`.
   for (const record of result.quarantined) {

@@ -1,6 +1,6 @@
 // The live meter against a hand count of what AWS would bill.
 import { describe, expect, it } from 'vitest';
-import { CostMeter } from '../src/core/index.js';
+import { billableJsonBytes, CostMeter, firehoseBilledBytes, kinesisPutUnits } from '../src/core/index.js';
 
 describe('CostMeter', () => {
   it('counts billed units as AWS meters them', () => {
@@ -36,5 +36,26 @@ describe('CostMeter', () => {
       (3 / 1e6) * 0.014 +
       ((15 * 1024) / gib) * (0.029 + 0.018);
     expect(readings.estimatedUsd).toBeCloseTo(expectedUsd, 12);
+  });
+
+  it('bills a record by its JSON size without serialising the small ones: the same units as the exact size', () => {
+    const exact = (record: object) => Buffer.byteLength(JSON.stringify(record));
+    const reading = {
+      thing_name: 'pump-7',
+      message_id: 'm-1',
+      received_at: 1_764_000_000_000,
+      value: -2.2250738585072014e-308,
+      site: 'Zürich "north"\n',
+      anomaly_score: null,
+      attributes: { line: 3 },
+    };
+    const quarantined = { reason: 'INVALID_JSON', payload_base64: 'x'.repeat(12 * 1024) };
+    for (const record of [reading, quarantined, {}]) {
+      const billable = billableJsonBytes(record);
+      expect(billable).toBeGreaterThanOrEqual(exact(record));
+      expect(firehoseBilledBytes(billable + 1)).toBe(firehoseBilledBytes(exact(record) + 1));
+      expect(kinesisPutUnits(billable)).toBe(kinesisPutUnits(exact(record)));
+    }
+    expect(billableJsonBytes(quarantined)).toBe(exact(quarantined));
   });
 });

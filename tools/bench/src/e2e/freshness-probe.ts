@@ -15,6 +15,8 @@ export interface FreshnessSamples {
   readonly queryableMs: number[];
   /** Publish → delivered to an MQTT subscriber on the platform's broker, in ms. */
   readonly deliveredMs: number[];
+  /** How long each poll's SQL query took, in ms: the part of publish → queryable spent querying. */
+  readonly queryMs: number[];
   /** Probe messages sent whose row no query returned yet. */
   readonly pending: number;
 }
@@ -23,6 +25,7 @@ export class FreshnessProbe {
   private readonly sentAt = new Map<string, number>();
   private queryableMs: number[] = [];
   private deliveredMs: number[] = [];
+  private queryMs: number[] = [];
   private polling = true;
   private readonly poller: Promise<void>;
 
@@ -61,10 +64,12 @@ export class FreshnessProbe {
     const samples = {
       queryableMs: this.queryableMs,
       deliveredMs: this.deliveredMs,
+      queryMs: this.queryMs,
       pending: this.sentAt.size,
     };
     this.queryableMs = [];
     this.deliveredMs = [];
+    this.queryMs = [];
     return samples;
   }
 
@@ -87,6 +92,7 @@ export class FreshnessProbe {
             `WHERE thing_name IN (${things}) AND epoch_ms(received_at) >= ${Math.floor(since)}`,
         );
         const answeredAt = epochMs();
+        this.queryMs.push(answeredAt - startedAt);
         for (const row of rows) {
           const key = `${row.thing_name}/${row.message_id}`;
           const sentAt = this.sentAt.get(key);

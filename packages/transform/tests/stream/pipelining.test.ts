@@ -85,7 +85,9 @@ describe('durable telemetry stream: batches taken before they are durable', () =
       call++;
       // The second batch's write fails after it was taken; the third had been taken meanwhile.
       const durable =
-        call === 2 ? new Promise<void>((_, reject) => setTimeout(() => reject(new Error('EIO')), 20)) : undefined;
+        call === 2
+          ? new Promise<void>((_, reject) => setTimeout(() => reject(new Error('EIO')), 20))
+          : undefined;
       return { batchItemFailures: [], ...(durable ? { durable } : {}) };
     });
     await expect.poll(() => stream.processed).toBe(6);
@@ -99,7 +101,10 @@ describe('durable telemetry stream: batches taken before they are durable', () =
     const taken = recordDeliveries(crashed, async () => {
       call++;
       // The first batch becomes durable; the next two never do (the process dies before the flush).
-      return { batchItemFailures: [], durable: call === 1 ? Promise.resolve() : new Promise(() => undefined) };
+      return {
+        batchItemFailures: [],
+        durable: call === 1 ? Promise.resolve() : new Promise(() => undefined),
+      };
     });
     opened.splice(opened.indexOf(crashed), 1); // never stopped: "killed"
     await expect.poll(() => taken.batches.length).toBe(3);

@@ -289,7 +289,8 @@ export class ShardConsumer {
 
   /** Idle means the processor took every durable record: wait for the next one. */
   private async waitForRecords(): Promise<void> {
-    if (this.stopping || this.checkpointFailure || this.options.log.durableSequence > this.takenThrough) return;
+    if (this.stopping || this.checkpointFailure || this.options.log.durableSequence > this.takenThrough)
+      return;
     await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = undefined;
   }

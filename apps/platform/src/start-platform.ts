@@ -97,13 +97,13 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
 
   try {
     // Store and Insights first, so nothing upstream produces data before it has somewhere to go.
-    // Closed hours' small files are merged every minute; queries hold the gate the swap takes, so none
-    // sees a reading missing or twice. Opening settles a compaction a crash interrupted, before anything
+    // Closed hours' small files are merged every minute, the open hours' every 10 s; queries and the
+    // writer's reads of written keys hold the gate the swap takes, so none sees a reading missing or twice. Opening settles a compaction a crash interrupted, before anything
     // reads the lake.
     const fileGate = new LakeFileGate();
     const compactor = await LakeCompactor.open({ lakeDir, gate: fileGate });
     stopsInOrder.push(() => compactor.close());
-    const lake = await LakeWriter.open({ lakeDir });
+    const lake = await LakeWriter.open({ lakeDir, gate: fileGate });
     stopsInOrder.push(() => lake.close());
     const liveFeed = new LiveFeed();
     const queries = await LakeQueryService.open({
@@ -112,7 +112,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       bytesScannedCutoffPerQuery: config.scanLimit,
     });
     stopsInOrder.push(() => queries.close());
-    compactor.startCompacting({ intervalMs: 60_000 });
+    compactor.startCompacting();
     const registry = await LocalRegistry.open(registryPathOf(config), localAwsLocation);
     stopsInOrder.push(() => registry.close());
     // Registry events on, as DeviceRegistryStack turns them on in the AWS account.

@@ -1,14 +1,19 @@
 // Merges the many small Parquet files the writer leaves in each hour partition (one per flush) into a few
-// large ones once the hour is closed, while the writer writes and queries read. A merge is journaled
+// large ones once the hour is closed, while the writer writes and queries read. The hours still being
+// written are merged too, into middling files, so a query over the last hour does not open a file per
+// flush (thousands by the hour's end at full rate, each adding to every query's time). A merge is journaled
 // before it starts and swapped in under the LakeFileGate, so neither a query running meanwhile nor a
 // restart after kill -9 ever sees a row missing or twice.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { partitionPathFor } from '@tributary/contracts';
 import {
   dataFileName,
   isClosedPartition,
   isDataFileName,
+  lakePartitionOf,
+  lakeTableNames,
   LakeCompactionError,
   planFileMerges,
   temporaryNameOf,
@@ -40,6 +45,11 @@ export interface LakeCompactorOptions {
   readonly graceMs?: number;
   /** The size a merged file aims at; files of half of it or more are left as they are. @default 128 MiB */
   readonly targetFileBytes?: number;
+  /**
+   * The same for the hours still being written: smaller, so a pass rewrites little while the hour keeps
+   * growing (a row is rewritten a few times before it settles in a file of about this size). @default 8 MiB
+   */
+  readonly openPartitionFileBytes?: number;
   /** Awaited as a merge passes each step: the crash tests kill the compactor there. */
   readonly afterStep?: (step: CompactionStep) => void | Promise<void>;
 }
@@ -62,10 +72,19 @@ export interface LakeCompactorStats extends CompactionTotals {
   readonly lastError: string | null;
 }
 
+export interface CompactionIntervals {
+  /** Between passes over the closed hours. @default 60_000 */
+  readonly intervalMs?: number;
+  /** Between passes over the hours still being written. @default 10_000 */
+  readonly openPartitionsIntervalMs?: number;
+}
+
 export interface CompactionSchedule {
   /** Stops scheduling and waits for the pass under way, if any. */
   stop(): Promise<void>;
 }
+
+const hourMillis = 3_600_000;
 
 const noCompaction: CompactionTotals = {
   partitionsCompacted: 0,
@@ -89,6 +108,7 @@ export class LakeCompactor {
     private readonly gate: LakeFileGate,
     private readonly graceMs: number,
     private readonly targetFileBytes: number,
+    private readonly openPartitionFileBytes: number,
     private readonly afterStep: (step: CompactionStep) => void | Promise<void>,
   ) {}
 
@@ -106,6 +126,7 @@ export class LakeCompactor {
       gate,
       options.graceMs ?? 120_000,
       options.targetFileBytes ?? 128 * 1024 * 1024,
+      options.openPartitionFileBytes ?? 8 * 1024 * 1024,
       options.afterStep ?? (() => undefined),
     );
   }
@@ -115,36 +136,43 @@ export class LakeCompactor {
    * the pass goes on; the first failure is thrown once the pass ends.
    */
   compactClosedPartitions(now: number = Date.now()): Promise<CompactionTotals> {
-    if (this.closed)
-      return Promise.reject(new LakeCompactionError('CLOSED', 'The lake compactor is closed.'));
-    const pass = this.passes.then(() => this.runPass(now));
-    this.passes = pass.catch(() => undefined);
-    return pass;
+    return this.enqueuePass(async () => {
+      const closed = (await partitionsIn(this.lakeDir)).filter((partition) =>
+        isClosedPartition(partition, now, this.graceMs),
+      );
+      return this.runPass(closed, this.targetFileBytes);
+    });
   }
 
-  /** Runs a pass every `intervalMs` (the first one after `intervalMs`); failures go to stats.lastError. */
-  startCompacting(options: { readonly intervalMs?: number } = {}): CompactionSchedule {
+  /**
+   * Merges the small files of the partitions still open at `now` (this hour's, and the last hour's during
+   * its grace period) into files of about `openPartitionFileBytes`; the writer goes on adding files meanwhile.
+   */
+  compactOpenPartitions(now: number = Date.now()): Promise<CompactionTotals> {
+    return this.enqueuePass(async () => {
+      const open = [now, now - hourMillis]
+        .flatMap((instant) =>
+          lakeTableNames.map((table) => lakePartitionOf(partitionPathFor(table, instant))),
+        )
+        .filter((partition): partition is LakePartition => partition !== undefined)
+        .filter((partition) => !isClosedPartition(partition, now, this.graceMs));
+      return this.runPass(open, this.openPartitionFileBytes);
+    });
+  }
+
+  /**
+   * Passes over the closed hours every `intervalMs` and over the open ones every `openPartitionsIntervalMs`
+   * (each first after its interval); failures go to stats.lastError.
+   */
+  startCompacting(intervals: CompactionIntervals = {}): CompactionSchedule {
     if (this.schedule) return this.schedule;
-    const intervalMs = options.intervalMs ?? 60_000;
-    let timer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    const runThenReschedule = async () => {
-      await this.compactClosedPartitions().then(
-        () => (this.lastError = null),
-        (error: unknown) => (this.lastError = error instanceof Error ? error.message : String(error)),
-      );
-      if (!stopped) scheduleNext();
-    };
-    const scheduleNext = () => {
-      timer = setTimeout(() => void runThenReschedule(), intervalMs);
-      // close() stops it; the timer alone must not keep a finished process alive.
-      timer.unref();
-    };
-    scheduleNext();
+    const timers = [
+      this.repeat(() => this.compactClosedPartitions(), intervals.intervalMs ?? 60_000),
+      this.repeat(() => this.compactOpenPartitions(), intervals.openPartitionsIntervalMs ?? 10_000),
+    ];
     this.schedule = {
       stop: async () => {
-        stopped = true;
-        clearTimeout(timer);
+        timers.forEach((timer) => timer.stop());
         this.schedule = null;
         await this.passes;
       },
@@ -165,15 +193,53 @@ export class LakeCompactor {
     this.merger.close();
   }
 
-  private async runPass(now: number): Promise<CompactionTotals> {
+  /** Passes run one at a time, in the order asked. */
+  private enqueuePass(run: () => Promise<CompactionTotals>): Promise<CompactionTotals> {
+    if (this.closed)
+      return Promise.reject(new LakeCompactionError('CLOSED', 'The lake compactor is closed.'));
+    const pass = this.passes.then(run);
+    this.passes = pass.catch(() => undefined);
+    return pass;
+  }
+
+  /** Runs `pass` every `intervalMs` after the previous run ended; its outcome goes to stats.lastError. */
+  private repeat(pass: () => Promise<unknown>, intervalMs: number): { stop(): void } {
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const scheduleNext = () => {
+      timer = setTimeout(() => {
+        void pass()
+          .then(
+            () => (this.lastError = null),
+            (error: unknown) => (this.lastError = error instanceof Error ? error.message : String(error)),
+          )
+          .finally(() => {
+            if (!stopped) scheduleNext();
+          });
+      }, intervalMs);
+      // close() stops it; the timer alone must not keep a finished process alive.
+      timer.unref();
+    };
+    scheduleNext();
+    return {
+      stop: () => {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
+  }
+
+  private async runPass(
+    partitions: readonly LakePartition[],
+    targetBytes: number,
+  ): Promise<CompactionTotals> {
     // What a failed merge of an earlier pass could not settle then.
     await this.gate.exclusive(() => settleUnsettledJournals(this.lakeDir));
     let pass = noCompaction;
     let firstFailure: unknown;
-    for (const partition of await partitionsIn(this.lakeDir)) {
-      if (!isClosedPartition(partition, now, this.graceMs)) continue;
+    for (const partition of partitions) {
       try {
-        pass = addTotals(pass, await this.compactPartition(partition));
+        pass = addTotals(pass, await this.compactPartition(partition, targetBytes));
       } catch (error) {
         firstFailure ??= error;
       }
@@ -182,10 +248,10 @@ export class LakeCompactor {
     return pass;
   }
 
-  private async compactPartition(partition: LakePartition): Promise<CompactionTotals> {
+  private async compactPartition(partition: LakePartition, targetBytes: number): Promise<CompactionTotals> {
     const directory = join(this.lakeDir, partition.partitionPath);
     let compacted = noCompaction;
-    for (const group of planFileMerges(await dataFilesIn(directory), this.targetFileBytes)) {
+    for (const group of planFileMerges(await dataFilesIn(directory), targetBytes)) {
       const mergedBytes = await this.mergeGroup(partition, group);
       const merge: CompactionTotals = {
         partitionsCompacted: compacted.filesAfter === 0 ? 1 : 0,

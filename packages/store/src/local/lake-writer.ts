@@ -24,6 +24,7 @@ import {
   type UnwrittenRows,
 } from '../core/index.js';
 import { writeLakeCatalog } from './lake-catalog-files.js';
+import { LakeFileGate } from './lake-file-gate.js';
 import { ParquetPartitionFiles } from './parquet-partition-files.js';
 
 export interface LakeWriterOptions {
@@ -45,6 +46,12 @@ export interface LakeWriterOptions {
    * @default 1_000_000
    */
   readonly maxRememberedKeys?: number;
+  /**
+   * The gate the compactor swaps files under: the writer reads a partition's keys from its files under it,
+   * so a merge of that partition never shows it the merged file and its inputs, or neither.
+   * @default a gate of its own
+   */
+  readonly gate?: LakeFileGate;
 }
 
 export interface LakeWriterStats {
@@ -86,6 +93,7 @@ export class LakeWriter {
     private readonly files: ParquetPartitionFiles,
     private readonly maxBufferedRows: number,
     private readonly maxRememberedKeys: number,
+    private readonly gate: LakeFileGate,
     flushIntervalMs: number,
   ) {
     this.writtenKeys = new WrittenKeysByPartition(maxRememberedKeys);
@@ -102,6 +110,7 @@ export class LakeWriter {
       files,
       options.maxBufferedRows ?? 50_000,
       options.maxRememberedKeys ?? 1_000_000,
+      options.gate ?? new LakeFileGate(),
       options.flushIntervalMs ?? 500,
     );
   }
@@ -328,7 +337,9 @@ export class LakeWriter {
       has: (key) => someHeld?.has(key) === true || otherHeld?.has(key) === true,
     });
     if (tooLargeToHold.length === 0 || candidates.rows.length === 0) return candidates;
-    const inFiles = await this.files.indexesOfRowsAlreadyIn(table, tooLargeToHold, candidates.rows);
+    const inFiles = await this.gate.shared(() =>
+      this.files.indexesOfRowsAlreadyIn(table, tooLargeToHold, candidates.rows),
+    );
     if (inFiles.size === 0) return candidates;
     const notInFiles = (_: unknown, index: number) => !inFiles.has(index);
     return {
@@ -369,7 +380,9 @@ export class LakeWriter {
   ): Promise<ReadonlySet<string> | undefined> {
     const held = this.writtenKeys.keysOf(partitionPath);
     if (held || this.writtenKeys.isTooLarge(partitionPath)) return held;
-    const keyRows = await this.files.readKeyColumns(table, partitionPath, this.maxRememberedKeys);
+    const keyRows = await this.gate.shared(() =>
+      this.files.readKeyColumns(table, partitionPath, this.maxRememberedKeys),
+    );
     if (keyRows === undefined) {
       this.writtenKeys.markTooLarge(partitionPath);
       return undefined;

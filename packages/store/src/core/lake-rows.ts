@@ -2,6 +2,7 @@
 // that makes a row appear once however often it is delivered (DESIGN.md §4).
 import {
   allLakeTables,
+  exactRowCheckOf,
   lifecycleEventKey,
   partitionPathFor,
   readingKey,
@@ -67,16 +68,27 @@ export function partitionPathOfRow<T extends AnyLakeTableName>(table: T, row: La
   return path;
 }
 
+/** Per table, the cheap check a row that needs no zod parse passes (see exactRowCheckOf). */
+const exactRowChecks = Object.fromEntries(
+  lakeTableNames.map((table) => [table, exactRowCheckOf(allLakeTables[table].row)]),
+) as Record<AnyLakeTableName, (row: unknown) => boolean>;
+
 /**
  * Checks rows against their table's zod schema and partition scheme. A failure is a bug upstream
- * (Transform validates input), so it throws rather than quarantining.
+ * (Transform validates input), so it throws rather than quarantining. A row with exactly the contract's
+ * fields is checked without zod and kept as it is; any other goes through zod, which copies it.
  */
 export function validateLakeRows<T extends AnyLakeTableName>(
   table: T,
   rows: readonly unknown[],
 ): LakeRow<T>[] {
   const schema = allLakeTables[table].row;
+  const isExactRow = exactRowChecks[table];
   return rows.map((row, index) => {
+    if (isExactRow(row)) {
+      partitionPathOfRow(table, row as LakeRow<T>);
+      return row as LakeRow<T>;
+    }
     const parsed = schema.safeParse(row);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -44,6 +44,19 @@ describe('validateEnvelope', () => {
     expect(reasonFor(payload)).toBe(reason);
   });
 
+  it('names where the first non-finite number is, in a batch too (faults.md #4)', () => {
+    const outcome = validateEnvelope(
+      envelopeOf('{"readings":[{"metrics":{"t":1}},{"metrics":{"t":2,"p":-1e999}}],"note":1e999}'),
+    );
+    expect(outcome).toMatchObject({
+      kind: 'quarantined',
+      record: {
+        reason: 'NON_FINITE_NUMBER',
+        detail: expect.stringMatching(/^payload\.readings\[1\]\.metrics\.p is/),
+      },
+    });
+  });
+
   it('quarantines non-UTF-8 bytes and keeps the original bytes (faults.md #2)', () => {
     const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x7d]);
     const outcome = validateEnvelope(envelopeOf(bytes));

@@ -139,7 +139,9 @@ function findInexactIntegerLiteral(json: unknown, text: string): string | undefi
 
 function hasUnsafeInteger(value: unknown): boolean {
   if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(hasUnsafeInteger);
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) if (hasUnsafeInteger((value as Record<string, unknown>)[key])) return true;
+  }
   return false;
 }
 
@@ -168,18 +170,19 @@ function withoutNegativeZero(metrics: Record<string, number>): Record<string, nu
 }
 
 /** JSON.parse turns 1e999 into Infinity; find such a number and return its path. */
-function findNonFiniteNumber(value: unknown, path = 'payload'): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
-  if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = findNonFiniteNumber(item, `${path}[${index}]`);
-      if (found) return found;
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = findNonFiniteNumber(item, `${path}.${key}`);
-      if (found) return found;
-    }
+function findNonFiniteNumber(value: unknown): string | undefined {
+  const steps = nonFiniteNumberSteps(value);
+  return steps && ['payload', ...steps.reverse()].join('');
+}
+
+/** The path to the first non-finite number, innermost step first; built only once one is found. */
+function nonFiniteNumberSteps(value: unknown): string[] | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : [];
+  if (value === null || typeof value !== 'object') return undefined;
+  const isArray = Array.isArray(value);
+  for (const key in value) {
+    const steps = nonFiniteNumberSteps((value as Record<string, unknown>)[key]);
+    if (steps) return [...steps, isArray ? `[${key}]` : `.${key}`];
   }
   return undefined;
 }

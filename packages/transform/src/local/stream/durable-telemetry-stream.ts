@@ -9,7 +9,7 @@ import { readCheckpoint } from './checkpoint-file.js';
 import { makeDirectoryDurably, replaceFileDurably } from './durable-files.js';
 import { ShardConsumer } from './shard-consumer.js';
 import { ShardLog } from './shard-log.js';
-import { partitionKeyOf, shardIndexOf } from './shard-of.js';
+import { memoisedShardIndexOf, partitionKeyOf } from './shard-of.js';
 import { sequenceAtTimestamp } from './shard-reader.js';
 import { DurableStreamError } from './stream-errors.js';
 import type { StreamBatchProcessor, StreamDeadLetterHandler } from './stream-types.js';
@@ -68,6 +68,8 @@ export class DurableTelemetryStream implements TelemetryStream {
   private retentionRun: Promise<void> = Promise.resolve();
 
   private readonly shards: Shard[] = [];
+  /** Set on the first put, once every shard is open. */
+  private shardOf: ((partitionKey: string) => number) | undefined;
 
   private constructor(private readonly options: DurableTelemetryStreamOptions) {
     const retentionMs = options.retentionMs ?? 86_400_000;
@@ -99,7 +101,8 @@ export class DurableTelemetryStream implements TelemetryStream {
       if (this.backlog < limit) break;
       await new Promise<void>((resolve) => this.waitingForRoom.push(resolve));
     }
-    const shard = this.shards[shardIndexOf(partitionKeyOf(record), this.shards.length)] as Shard;
+    this.shardOf ??= memoisedShardIndexOf(this.shards.length);
+    const shard = this.shards[this.shardOf(partitionKeyOf(record))] as Shard;
     await shard.log.append(record, Date.now());
   }
 

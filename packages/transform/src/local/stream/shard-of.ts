@@ -14,3 +14,24 @@ export function shardIndexOf(partitionKey: string, shardCount: number): number {
   const hashKey = BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`);
   return Number((hashKey * BigInt(shardCount)) >> 128n);
 }
+
+/**
+ * shardIndexOf for every record of a stream, remembering the shard of the keys it has seen: a fleet's
+ * devices are a bounded set, and an MD5 per record was a measurable share of a put. Past `maxKeys` keys
+ * it starts again, so a stream of ever-new keys cannot grow it without bound.
+ */
+export function memoisedShardIndexOf(
+  shardCount: number,
+  maxKeys = 100_000,
+): (partitionKey: string) => number {
+  let shardOfKey = new Map<string, number>();
+  return (partitionKey) => {
+    let shard = shardOfKey.get(partitionKey);
+    if (shard === undefined) {
+      shard = shardIndexOf(partitionKey, shardCount);
+      if (shardOfKey.size >= maxKeys) shardOfKey = new Map();
+      shardOfKey.set(partitionKey, shard);
+    }
+    return shard;
+  };
+}

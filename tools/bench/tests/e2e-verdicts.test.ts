@@ -38,7 +38,13 @@ const resultsWith = (overrides: Partial<E2eResults>): E2eResults => ({
   onboardingMs: 10_000,
   rates: { platform: window(9_000), bare: window(10_000), rounds: 3, offeredPerSecond: 22_500 },
   halfRate: 4_500,
-  freshness: { queryableMs: [300, 400, 900], deliveredMs: [5, 6, 7], queryMs: [20, 30], pending: 0 },
+  freshness: {
+    queryableMs: [300, 400, 900],
+    deliveredMs: [5, 6, 7],
+    queryMs: [20, 30],
+    engineMs: [10, 20],
+    pending: 0,
+  },
   batched: {
     platform: window(2_000, 1_000_000),
     bare: window(2_000, 1_000_000),
@@ -58,7 +64,11 @@ describe('e2e targets', () => {
   it('misses the message rate below 0.8× bare aedes, and freshness with no probe seen in SQL', () => {
     const slow = verdictsOf(resultsWith({ rates: { ...resultsWith({}).rates, platform: window(7_900) } }));
     expect(slow.messageRate).toBe(false);
-    const unseen = verdictsOf(resultsWith({ freshness: { queryableMs: [], deliveredMs: [5], queryMs: [20], pending: 40 } }));
+    const unseen = verdictsOf(
+      resultsWith({
+        freshness: { queryableMs: [], deliveredMs: [5], queryMs: [20], engineMs: [10], pending: 40 },
+      }),
+    );
     expect(unseen.freshness).toBe(false);
     expect(allMet(unseen)).toBe(false);
   });

@@ -17,6 +17,8 @@ export interface FreshnessSamples {
   readonly deliveredMs: number[];
   /** How long each poll's SQL query took, in ms: the part of publish → queryable spent querying. */
   readonly queryMs: number[];
+  /** Of which the platform ran it (planning and execution; not HTTP, waiting for a compaction swap, or its event loop). */
+  readonly engineMs: number[];
   /** Probe messages sent whose row no query returned yet. */
   readonly pending: number;
 }
@@ -26,6 +28,7 @@ export class FreshnessProbe {
   private queryableMs: number[] = [];
   private deliveredMs: number[] = [];
   private queryMs: number[] = [];
+  private engineMs: number[] = [];
   private polling = true;
   private readonly poller: Promise<void>;
 
@@ -65,11 +68,13 @@ export class FreshnessProbe {
       queryableMs: this.queryableMs,
       deliveredMs: this.deliveredMs,
       queryMs: this.queryMs,
+      engineMs: this.engineMs,
       pending: this.sentAt.size,
     };
     this.queryableMs = [];
     this.deliveredMs = [];
     this.queryMs = [];
+    this.engineMs = [];
     return samples;
   }
 
@@ -87,12 +92,16 @@ export class FreshnessProbe {
         // Rows arrive no earlier than their message was sent: the oldest pending send bounds the scan.
         let since = Number.POSITIVE_INFINITY;
         for (const sentAt of this.sentAt.values()) since = Math.min(since, sentAt - 1_000);
-        const rows = await this.platform.query<{ thing_name: string; message_id: string }>(
+        const { rows, elapsedMs } = await this.platform.timedQuery<{
+          thing_name: string;
+          message_id: string;
+        }>(
           `SELECT thing_name, message_id FROM telemetry ` +
             `WHERE thing_name IN (${things}) AND epoch_ms(received_at) >= ${Math.floor(since)}`,
         );
         const answeredAt = epochMs();
         this.queryMs.push(answeredAt - startedAt);
+        this.engineMs.push(elapsedMs);
         for (const row of rows) {
           const key = `${row.thing_name}/${row.message_id}`;
           const sentAt = this.sentAt.get(key);

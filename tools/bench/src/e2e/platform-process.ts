@@ -23,6 +23,8 @@ export interface PlatformProcess {
   readonly caCertificatePem: string;
   /** Rows of one SQL query through the platform's SQL API (POST /api/query). */
   query<Row = Record<string, unknown>>(sql: string): Promise<Row[]>;
+  /** The same, with how long the platform says the query ran (its elapsedMs: planning and execution). */
+  timedQuery<Row = Record<string, unknown>>(sql: string): Promise<{ rows: Row[]; elapsedMs: number }>;
   /** Records acknowledged but not yet in the lake's files: the stream's depth and the lake writer's buffer. */
   recordsInFlight(): Promise<number>;
   /** What the platform printed (its warnings and errors go to stderr). */
@@ -85,7 +87,10 @@ export async function startPlatformProcess(): Promise<PlatformProcess> {
     iotApiUrl: endpoints.iotApiUrl,
     dashboardUrl: endpoints.dashboardUrl,
     caCertificatePem: await readFile(endpoints.rootCaPath, 'utf8'),
-    query: (sql) => queryOver(endpoints.dashboardUrl, sql),
+    async query<Row>(sql: string) {
+      return (await queryOver<Row>(endpoints.dashboardUrl, sql)).rows;
+    },
+    timedQuery: (sql) => queryOver(endpoints.dashboardUrl, sql),
     async recordsInFlight() {
       const status = (await (await fetch(`${endpoints.dashboardUrl}/api/status`)).json()) as {
         streamDepth: number;
@@ -104,15 +109,18 @@ export async function startPlatformProcess(): Promise<PlatformProcess> {
   };
 }
 
-async function queryOver<Row>(dashboardUrl: string, sql: string): Promise<Row[]> {
+async function queryOver<Row>(
+  dashboardUrl: string,
+  sql: string,
+): Promise<{ rows: Row[]; elapsedMs: number }> {
   const response = await fetch(`${dashboardUrl}/api/query`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: dashboardUrl },
     body: JSON.stringify({ sql }),
   });
-  const body = (await response.json()) as { rows?: Row[]; error?: { message: string } };
+  const body = (await response.json()) as { rows?: Row[]; elapsedMs?: number; error?: { message: string } };
   if (!response.ok || !body.rows) {
     throw new Error(`SQL API refused "${sql}": ${body.error?.message ?? response.status}`);
   }
-  return body.rows;
+  return { rows: body.rows, elapsedMs: body.elapsedMs ?? 0 };
 }

@@ -133,6 +133,12 @@ export interface BrokerOptions {
   readonly connectTimeoutMs?: number;
   /** A client whose socket does not drain within this time is disconnected (faults.md #24). @default 10000 */
   readonly drainTimeoutMs?: number;
+  /**
+   * A client with more than this many bytes routed to it and not yet sent (it stopped reading) is
+   * disconnected at once, without waiting for drainTimeoutMs: what the broker holds for it stays bounded
+   * while the other subscribers go on receiving (faults.md #24). @default 4 MiB
+   */
+  readonly maxUnsentBytes?: number;
 }
 
 /** The options with every default applied. */
@@ -143,6 +149,7 @@ export interface BrokerSettings {
   readonly maxRemainingLength: number;
   readonly connectTimeoutMs: number;
   readonly drainTimeoutMs: number;
+  readonly maxUnsentBytes: number;
 }
 
 // A PUBLISH variable header is the topic (2-byte length, the topic, and possibly a Basic Ingest prefix
@@ -170,6 +177,7 @@ const settingsSchema = z.object({
   maxRemainingLength: z.number().int().positive().max(268_435_455), // MQTT's largest remaining length
   connectTimeoutMs: z.number().int().positive(),
   drainTimeoutMs: z.number().int().positive(),
+  maxUnsentBytes: z.number().int().positive(),
 });
 
 /** The options with every default applied; throws InvalidBrokerOptionsError naming the bad option. */
@@ -182,6 +190,7 @@ export function brokerSettingsOf(options: BrokerOptions): BrokerSettings {
     maxRemainingLength: limits.maxPayloadBytes + 2 + limits.maxTopicBytes + basicIngestPrefixBytes + 2,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     drainTimeoutMs: options.drainTimeoutMs ?? 10_000,
+    maxUnsentBytes: options.maxUnsentBytes ?? 4 * 1024 * 1024,
   });
   if (!parsed.success) throw new InvalidBrokerOptionsError(parsed.error.issues);
   return parsed.data;

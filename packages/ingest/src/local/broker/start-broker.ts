@@ -21,6 +21,7 @@ import { PublishThrottle } from './publish-throttle.js';
 import { authorizePublishHook } from './publish-checks.js';
 import { RetainedMessageQuota, type RetainedMessageStore } from './retained-quota.js';
 import { storeBeforeAcknowledging } from './store-before-acknowledge.js';
+import { releaseDeliveriesToStalledClient } from './stalled-subscribers.js';
 import { authorizeSubscribeHook } from './subscribe-checks.js';
 
 export interface LocalBroker {
@@ -107,6 +108,7 @@ export async function startBroker(options: BrokerOptions): Promise<LocalBroker> 
     });
     if (socket.destroyed) return;
     client = aedes.handle(socket);
+    releaseDeliveriesToStalledClient(client, settings.maxUnsentBytes);
     connections.attach(client, principal, principalIdentifier, (socket as Socket).remoteAddress ?? '');
     filterIncomingPackets(client, context, publishThrottle, retainedMessages);
   };

@@ -17,16 +17,26 @@ const formatVersion = 1;
 const headerBytes = 8;
 const fixedBodyBytes = 1 + 8 + 8;
 
-export function encodeFrame(record: StoredRecord): Buffer {
-  const json = Buffer.from(JSON.stringify(record.data), 'utf8');
-  const frame = Buffer.allocUnsafe(headerBytes + fixedBodyBytes + json.length);
-  frame.writeUInt32LE(fixedBodyBytes + json.length, 0);
-  frame.writeUInt8(formatVersion, headerBytes);
-  frame.writeBigUInt64LE(BigInt(record.sequenceNumber), headerBytes + 1);
-  frame.writeDoubleLE(record.approximateArrivalTimestamp, headerBytes + 9);
-  json.copy(frame, headerBytes + fixedBodyBytes);
-  frame.writeUInt32LE(crc32(frame.subarray(headerBytes)), 4);
-  return frame;
+/** The frames of `records`, one after the other in one buffer: each JSON is encoded once, in place. */
+export function encodeFrames(records: readonly StoredRecord[]): Buffer {
+  const jsons = records.map((record) => JSON.stringify(record.data));
+  const jsonBytes = jsons.map((json) => Buffer.byteLength(json, 'utf8'));
+  const frames = Buffer.allocUnsafe(
+    jsonBytes.reduce((total, bytes) => total + headerBytes + fixedBodyBytes + bytes, 0),
+  );
+  let offset = 0;
+  for (const [index, record] of records.entries()) {
+    const bodyBytes = fixedBodyBytes + (jsonBytes[index] as number);
+    frames.writeUInt32LE(bodyBytes, offset);
+    const body = offset + headerBytes;
+    frames.writeUInt8(formatVersion, body);
+    frames.writeBigUInt64LE(BigInt(record.sequenceNumber), body + 1);
+    frames.writeDoubleLE(record.approximateArrivalTimestamp, body + 9);
+    frames.write(jsons[index] as string, body + fixedBodyBytes, 'utf8');
+    frames.writeUInt32LE(crc32(frames.subarray(body, body + bodyBytes)), offset + 4);
+    offset = body + bodyBytes;
+  }
+  return frames;
 }
 
 export type DecodedFrame =

@@ -6,7 +6,7 @@
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { Logger, TelemetryEnvelope } from '@tributary/contracts';
 import { syncDirectory } from './durable-files.js';
-import { encodeFrame } from './record-frame.js';
+import { encodeFrames } from './record-frame.js';
 import { createSegment, listSegments, recoverSegment, type Segment } from './segment-files.js';
 
 export interface ShardLogOptions {
@@ -121,14 +121,12 @@ export class ShardLog {
 
   private async writeDurably(group: readonly PendingAppend[]): Promise<void> {
     const first = this.lastDurableSequence + 1;
-    const bytes = Buffer.concat(
-      group.map((append, index) =>
-        encodeFrame({
-          sequenceNumber: first + index,
-          approximateArrivalTimestamp: append.arrival,
-          data: append.data,
-        }),
-      ),
+    const bytes = encodeFrames(
+      group.map((append, index) => ({
+        sequenceNumber: first + index,
+        approximateArrivalTimestamp: append.arrival,
+        data: append.data,
+      })),
     );
     try {
       for (let written = 0; written < bytes.length;) {

@@ -3,32 +3,18 @@
 // Kinesis AT_TIMESTAMP / AT_SEQUENCE_NUMBER iterator. Real segment files in a temp directory.
 import { appendFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DurableTelemetryStream } from '../../src/local/stream/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   envelope,
   numberOf,
   openStream,
   recordDeliveries,
   segmentsOf,
-  temporaryDirectory,
+  useOneShardStreams,
 } from './stream-test-kit.js';
 
-let dir: string;
-let remove: () => Promise<void>;
-const opened: DurableTelemetryStream[] = [];
-
-beforeEach(async () => ({ dir, remove } = await temporaryDirectory()));
-afterEach(async () => {
-  for (const stream of opened.splice(0)) await stream.stop();
-  await remove();
-});
-
-const open = async (options: Parameters<typeof openStream>[1] = {}) => {
-  const stream = await openStream(dir, { shardCount: 1, ...options });
-  opened.push(stream);
-  return stream;
-};
+const streams = useOneShardStreams();
+const { open, opened } = streams;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const onlyShard = 'shardId-000000000000';
 
@@ -37,8 +23,8 @@ async function segmentOfThreeRecords(): Promise<{ path: string; intactBytes: num
   const stream = await open();
   for (const n of range(1, 3)) await stream.put(envelope('pump-7', n));
   await stream.stop();
-  const [segment] = await segmentsOf(dir, onlyShard);
-  const path = join(dir, onlyShard, segment!);
+  const [segment] = await segmentsOf(streams.dir, onlyShard);
+  const path = join(streams.dir, onlyShard, segment!);
   return { path, intactBytes: (await stat(path)).size };
 }
 
@@ -122,13 +108,13 @@ describe('durable telemetry stream: durability', () => {
   it('deletes segments once they are consumed and older than the retention, and keeps unconsumed ones', async () => {
     const stream = await open({ retentionMs: 100, segmentBytes: 400 });
     for (const n of range(1, 12)) await stream.put(envelope('pump-7', n));
-    const written = await segmentsOf(dir, onlyShard);
+    const written = await segmentsOf(streams.dir, onlyShard);
     expect(written.length).toBeGreaterThan(3);
     await new Promise((resolve) => setTimeout(resolve, 250)); // two retention periods, nothing consumed
-    expect(await segmentsOf(dir, onlyShard)).toEqual(written);
+    expect(await segmentsOf(streams.dir, onlyShard)).toEqual(written);
     recordDeliveries(stream);
     await expect.poll(() => stream.processed).toBe(12);
-    await expect.poll(() => segmentsOf(dir, onlyShard), { timeout: 3_000 }).toEqual([written.at(-1)]);
+    await expect.poll(() => segmentsOf(streams.dir, onlyShard), { timeout: 3_000 }).toEqual([written.at(-1)]);
     await stream.put(envelope('pump-7', 13)); // the active segment goes on
     await expect.poll(() => stream.processed).toBe(13);
   });
@@ -188,6 +174,8 @@ describe('durable telemetry stream: durability', () => {
 
   it('refuses to reopen with another shard count, which would move devices to other shards', async () => {
     await (await open({ shardCount: 4 })).stop();
-    await expect(openStream(dir, { shardCount: 2 })).rejects.toMatchObject({ code: 'SHARD_COUNT_MISMATCH' });
+    await expect(openStream(streams.dir, { shardCount: 2 })).rejects.toMatchObject({
+      code: 'SHARD_COUNT_MISMATCH',
+    });
   });
 });

@@ -1,25 +1,11 @@
 // A processor that takes a batch before its output is durable (the lake writes on a timer) returns
 // `durable`: the shard hands it the next batches meanwhile, and checkpoints only what became durable, in
 // order. Batches are bounded by bytes too, so a shard of batched readings hands over bounded work.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DurableTelemetryStream } from '../../src/local/stream/index.js';
-import { envelope, numberOf, openStream, recordDeliveries, temporaryDirectory } from './stream-test-kit.js';
+import { describe, expect, it } from 'vitest';
+import { envelope, numberOf, recordDeliveries, useOneShardStreams } from './stream-test-kit.js';
 
-let dir: string;
-let remove: () => Promise<void>;
-const opened: DurableTelemetryStream[] = [];
-
-beforeEach(async () => ({ dir, remove } = await temporaryDirectory()));
-afterEach(async () => {
-  for (const stream of opened.splice(0)) await stream.stop();
-  await remove();
-});
-
-const open = async (options: Parameters<typeof openStream>[1] = {}) => {
-  const stream = await openStream(dir, { shardCount: 1, ...options });
-  opened.push(stream);
-  return stream;
-};
+const streams = useOneShardStreams();
+const { open, opened } = streams;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** A durability a test settles by hand, like a lake flush that has not happened yet. */

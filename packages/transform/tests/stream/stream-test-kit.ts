@@ -1,6 +1,7 @@
 // Shared pieces of the durable stream tests: envelopes, temp directories, and a consumer that
 // records what it was handed.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { afterEach, beforeEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger, type TelemetryEnvelope } from '@tributary/contracts';
@@ -31,6 +32,31 @@ export async function temporaryDirectory(): Promise<{ dir: string; remove: () =>
 
 export const openStream = (dir: string, options: Partial<DurableTelemetryStreamOptions> = {}) =>
   DurableTelemetryStream.open({ dir, logger: silentLogger, ...options });
+
+/**
+ * For a test file: a fresh directory per test, and `open` for one-shard streams in it (options override),
+ * each stopped after its test unless the test drops it from `opened` to leave it "killed".
+ */
+export function useOneShardStreams() {
+  const state = { dir: '', remove: async () => undefined as void };
+  const opened: DurableTelemetryStream[] = [];
+  beforeEach(async () => Object.assign(state, await temporaryDirectory()));
+  afterEach(async () => {
+    for (const stream of opened.splice(0)) await stream.stop();
+    await state.remove();
+  });
+  return {
+    get dir() {
+      return state.dir;
+    },
+    opened,
+    open: async (options: Partial<DurableTelemetryStreamOptions> = {}) => {
+      const stream = await openStream(state.dir, { shardCount: 1, ...options });
+      opened.push(stream);
+      return stream;
+    },
+  };
+}
 
 /** The segment files of a shard, oldest first. */
 export async function segmentsOf(dir: string, shardId: string): Promise<string[]> {

@@ -20,6 +20,8 @@ export interface PlatformEndpoints {
   readonly mqttsUrl: string;
   readonly iotApiUrl: string;
   readonly rootCaPath: string;
+  /** The dashboard, whose /api/query runs SQL under the lake's file gate. */
+  readonly dashboardUrl?: string;
 }
 
 /** The platform that wrote `path`, if its process still runs (a killed platform leaves the file behind). */

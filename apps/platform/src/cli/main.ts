@@ -42,10 +42,12 @@ Usage:
       --labels FILE                    write the injected anomaly windows as NAB combined_windows.json
       --data-dir DIR                   the running platform's (default: ./.tributary)
   tributary query "<sql>" [options]    run SQL over the lake (tables: telemetry, anomalies, quarantine,
-                                       shadow_history, lifecycle_events, telemetry_1m, telemetry_1h)
+                                       shadow_history, lifecycle_events, telemetry_1m, telemetry_1h);
+                                       through the running platform's SQL API when one runs on DIR
       --data-dir DIR                   (default: ./.tributary)
       --format table|json|csv          (default: table)
-      --scan-limit SIZE                refuse a query that would scan more, e.g. 1MB (default: 10GB)
+      --scan-limit SIZE                refuse a query that would scan more, e.g. 1MB (default: 10GB;
+                                       given, the query runs in this process even if a platform runs)
   tributary export "<sql>" --out FILE  write a query's whole result as a file (no row cap), atomically
       --format csv|parquet             (default: from the file's extension)
       --data-dir DIR                   (default: ./.tributary)

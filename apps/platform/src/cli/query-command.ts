@@ -1,7 +1,8 @@
 // `tributary query "<sql>"`: runs read-only SQL over the lake and prints the result.
 import { readableByteSize } from '@tributary/insights';
 import { LakeQueryService, type QueryResult } from '@tributary/insights/local';
-import { lakeDirOf, parseConfig } from '../config.js';
+import { endpointsFileOf, lakeDirOf, parseConfig, type PlatformConfig } from '../config.js';
+import { runningPlatformEndpoints } from './local-iot-api.js';
 
 export async function runQueryCommand(
   sql: string,
@@ -17,23 +18,46 @@ export async function runQueryCommand(
     return 2;
   }
   const config = parseConfig({ dataDir: options.dataDir, scanLimit: options.scanLimit });
+  const result = await queryLake(sql, config, options.scanLimit !== undefined);
+  process.stdout.write(
+    format === 'json'
+      ? JSON.stringify(result.rows) + '\n'
+      : format === 'csv'
+        ? toCsv(result)
+        : toTable(result),
+  );
+  return 0;
+}
+
+/**
+ * While a platform runs on the data directory, its compactor swaps files every few seconds, under a gate
+ * only its own queries share: the query goes to its SQL API, so it never sees a swap half done (and the
+ * platform's --scan-limit applies). A --scan-limit given here, or no platform, runs it in this process.
+ */
+async function queryLake(sql: string, config: PlatformConfig, ownScanLimit: boolean): Promise<QueryResult> {
+  const endpoints = ownScanLimit ? undefined : await runningPlatformEndpoints(endpointsFileOf(config));
+  if (endpoints?.dashboardUrl) return queryRunningPlatform(endpoints.dashboardUrl, sql);
   const service = await LakeQueryService.open({
     lakeDir: lakeDirOf(config),
     bytesScannedCutoffPerQuery: config.scanLimit,
   });
   try {
-    const result = await service.query(sql);
-    process.stdout.write(
-      format === 'json'
-        ? JSON.stringify(result.rows) + '\n'
-        : format === 'csv'
-          ? toCsv(result)
-          : toTable(result),
-    );
-    return 0;
+    return await service.query(sql);
   } finally {
     await service.close();
   }
+}
+
+async function queryRunningPlatform(dashboardUrl: string, sql: string): Promise<QueryResult> {
+  const response = await fetch(`${dashboardUrl}/api/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: dashboardUrl },
+    body: JSON.stringify({ sql }),
+  });
+  const body = (await response.json()) as QueryResult & { error?: { message: string } };
+  if (!response.ok)
+    throw new Error(body.error?.message ?? `the platform's SQL API answered ${response.status}`);
+  return body;
 }
 
 const cell = (value: unknown): string => (value === null || value === undefined ? 'NULL' : String(value));

@@ -283,6 +283,10 @@ export class LakeCompactor {
       await this.merger.merge(partition.table, inputs, temporaryNameOf(mergedPath));
       await this.afterStep('merged');
       await this.gate.exclusive(() => this.swap(directory, group, merged));
+      // The inputs' removal made durable outside the gate, so queries wait for one directory sync, not two:
+      // until the journal goes, a crash that brought an input back is settled by removing it again.
+      await syncDirectories(directory, directory);
+      await this.afterStep('replaced-removed');
       await dropJournal(this.lakeDir, entry);
       return (await stat(mergedPath)).size;
     } catch (error) {
@@ -302,8 +306,6 @@ export class LakeCompactor {
       await rm(join(directory, file.name), { force: true });
       if (index === 0) await this.afterStep('first-replaced-removed');
     }
-    await syncDirectories(directory, directory);
-    await this.afterStep('replaced-removed');
   }
 
   /**

@@ -6,20 +6,15 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultDashboard } from '../src/core/index.js';
-import {
-  LakeQueryService,
-  LiveFeed,
-  LocalDeviceDirectory,
-  publishDeviceChanges,
-  startDashboardServer,
-  type DashboardServer,
-} from '../src/local/index.js';
+import type { DashboardServer, LiveFeed, LocalDeviceDirectory } from '../src/local/index.js';
 import { launchChromium } from './chromium.js';
 import {
-  InMemoryShadows,
   InMemoryThings,
   presenceMessage,
   shadowDocumentsMessage,
+  startDeviceDashboard,
+  type DeviceDashboard,
+  type InMemoryShadows,
 } from './device-fixtures.js';
 import {
   aQuarantineRecord,
@@ -45,11 +40,10 @@ const lakeReadings = ['pump-1', 'pump-2'].flatMap((thing_name, device) =>
 );
 
 let workDir: string;
-let queries: LakeQueryService;
+let served: DeviceDashboard;
 let liveFeed: LiveFeed;
 let shadows: InMemoryShadows;
 let directory: LocalDeviceDirectory;
-let stopPublishing: () => Promise<void>;
 let dashboard: DashboardServer;
 let browser: Browser;
 let page: Page;
@@ -63,21 +57,15 @@ beforeAll(async () => {
   await writeLakeRows(lakeDir, 'anomalies', [
     anAnomaly({ thing_name: 'pump-2', received_at: startedAt - 10 * 60_000, detector: 'from-the-lake' }),
   ]);
-  queries = await LakeQueryService.open({ lakeDir });
-  liveFeed = new LiveFeed();
   const things = new InMemoryThings();
   things.add('pump-1', 'pump', { site: 'plant-1' });
   things.add('pump-2', 'pump', { site: 'plant-2' });
-  shadows = new InMemoryShadows();
-  directory = new LocalDeviceDirectory({ things });
-  directory.readShadowsFrom(shadows);
-  stopPublishing = publishDeviceChanges(directory, liveFeed, (error) => {
-    throw error;
-  });
-  dashboard = await startDashboardServer({
-    queryService: queries,
-    liveFeed,
-    deviceDirectory: directory,
+  served = await startDeviceDashboard({
+    lakeDir,
+    things,
+    onPublishFailure: (error) => {
+      throw error;
+    },
     status: () => ({
       streamDepth: 3,
       processed: 42,
@@ -85,14 +73,13 @@ beforeAll(async () => {
       awsCostSoFar: { iotMessages: 10, estimatedUsd: 0.0421 },
     }),
   });
+  ({ liveFeed, shadows, directory, dashboard } = served);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await stopPublishing?.();
   await browser?.close();
-  await dashboard?.close();
-  await queries?.close();
+  await served?.close();
   await removeDir(workDir);
 });
 

@@ -2,7 +2,60 @@
 // ones are Ingest's, which Insights may not import; apps/platform's e2e test runs those), and the IoT Core
 // messages the platform hands the directory, built as the broker and shadow service publish them.
 import type { ShadowDocument } from '@tributary/contracts';
-import type { RegisteredThing, ShadowSource, ThingSource } from '../src/local/index.js';
+import {
+  LakeQueryService,
+  LiveFeed,
+  LocalDeviceDirectory,
+  publishDeviceChanges,
+  startDashboardServer,
+  type DashboardServer,
+  type RegisteredThing,
+  type ShadowSource,
+  type ThingSource,
+} from '../src/local/index.js';
+
+/** A real dashboard server over `lakeDir`, its device list fed by in-memory things and shadows. */
+export interface DeviceDashboard {
+  readonly queries: LakeQueryService;
+  readonly liveFeed: LiveFeed;
+  readonly shadows: InMemoryShadows;
+  readonly directory: LocalDeviceDirectory;
+  readonly dashboard: DashboardServer;
+  /** Stops publishing device changes, closes the server and the query service. */
+  close(): Promise<void>;
+}
+
+export async function startDeviceDashboard(options: {
+  readonly lakeDir: string;
+  readonly things: InMemoryThings;
+  readonly onPublishFailure: (error: unknown) => void;
+  readonly status?: () => Record<string, unknown>;
+}): Promise<DeviceDashboard> {
+  const queries = await LakeQueryService.open({ lakeDir: options.lakeDir });
+  const liveFeed = new LiveFeed();
+  const shadows = new InMemoryShadows();
+  const directory = new LocalDeviceDirectory({ things: options.things });
+  directory.readShadowsFrom(shadows);
+  const stopPublishing = publishDeviceChanges(directory, liveFeed, options.onPublishFailure);
+  const dashboard = await startDashboardServer({
+    queryService: queries,
+    liveFeed,
+    deviceDirectory: directory,
+    status: options.status ?? (() => ({})),
+  });
+  return {
+    queries,
+    liveFeed,
+    shadows,
+    directory,
+    dashboard,
+    async close() {
+      await stopPublishing();
+      await dashboard.close();
+      await queries.close();
+    },
+  };
+}
 
 export class InMemoryThings implements ThingSource {
   readonly things = new Map<string, RegisteredThing>();

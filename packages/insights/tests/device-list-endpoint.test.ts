@@ -5,19 +5,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDashboard, type DeviceListData, type DeviceListWidget } from '../src/core/index.js';
+import type { DashboardServer, LocalDeviceDirectory } from '../src/local/index.js';
 import {
-  LakeQueryService,
-  LiveFeed,
-  LocalDeviceDirectory,
-  publishDeviceChanges,
-  startDashboardServer,
-  type DashboardServer,
-} from '../src/local/index.js';
-import {
-  InMemoryShadows,
   InMemoryThings,
   presenceMessage,
   shadowDocumentsMessage,
+  startDeviceDashboard,
+  type DeviceDashboard,
+  type InMemoryShadows,
 } from './device-fixtures.js';
 import { httpRequest, openSse } from './http-client.js';
 import { aReading, makeTempDir, removeDir, writeLakeRows } from './lake-fixtures.js';
@@ -30,12 +25,11 @@ const pumpNames = Array.from({ length: 70 }, (_, i) => `pump-${String(i).padStar
 const lakeNames = [...pumpNames.filter((_, i) => i % 2 === 0), 'pump-05x'];
 
 let workDir: string;
-let queries: LakeQueryService;
+let served: DeviceDashboard;
 let dashboard: DashboardServer;
 let things: InMemoryThings;
 let shadows: InMemoryShadows;
 let directory: LocalDeviceDirectory;
-let stopPublishing: () => Promise<void>;
 const publishFailures: unknown[] = [];
 
 beforeAll(async () => {
@@ -49,26 +43,18 @@ beforeAll(async () => {
       aReading({ thing_name, received_at: now - 60_000 + i, value: i, message_id: `m-${thing_name}` }),
     ),
   );
-  queries = await LakeQueryService.open({ lakeDir });
   things = new InMemoryThings();
   for (const name of pumpNames) things.add(name, 'pump', { site: 'plant-1' });
-  shadows = new InMemoryShadows();
-  directory = new LocalDeviceDirectory({ things });
-  directory.readShadowsFrom(shadows);
-  const liveFeed = new LiveFeed();
-  stopPublishing = publishDeviceChanges(directory, liveFeed, (error) => publishFailures.push(error));
-  dashboard = await startDashboardServer({
-    queryService: queries,
-    liveFeed,
-    deviceDirectory: directory,
-    status: () => ({}),
+  served = await startDeviceDashboard({
+    lakeDir,
+    things,
+    onPublishFailure: (error) => publishFailures.push(error),
   });
+  ({ dashboard, shadows, directory } = served);
 });
 
 afterAll(async () => {
-  await stopPublishing?.();
-  await dashboard?.close();
-  await queries?.close();
+  await served?.close();
   await removeDir(workDir);
   expect(publishFailures).toEqual([]);
 });

@@ -5,7 +5,9 @@ import {
   groupRowsByPartition,
   LakeWriterError,
   rowKeyOf,
-  selectUnwrittenRows,
+  FingerprintSet,
+  fingerprintOf,
+  screenRows,
   temporaryNameOf,
   validateLakeRows,
 } from '../src/index.js';
@@ -36,15 +38,33 @@ describe('partition plan', () => {
     expect(rowKeyOf('quarantine', aQuarantineRecord({ correlation_id: 'q-9' }))).toBe('q-9');
   });
 
-  it('keeps the first row of each key and drops keys already written', () => {
+  it('keeps the first row of each key, and sets apart those whose fingerprint is among the written ones', () => {
     const rows = [
       aReading({ message_id: 'a' }),
       aReading({ message_id: 'a', value: 2 }),
       aReading({ message_id: 'b' }),
+      aReading({ message_id: 'c' }),
+      aReading({ message_id: 'b', value: 3 }),
     ];
-    const unwritten = selectUnwrittenRows('telemetry', rows, new Set(['pump-7/b/temperature']));
-    expect(unwritten.rows.map((r) => [r.message_id, r.value])).toEqual([['a', 21.5]]);
-    expect(unwritten.duplicates).toBe(2);
+    const written = FingerprintSet.of([fingerprintOf('pump-7/b/temperature')]);
+    const screened = screenRows('telemetry', rows, written);
+    expect(screened.unwritten.map((r) => [r.message_id, r.value])).toEqual([
+      ['a', 21.5],
+      ['c', 21.5],
+    ]);
+    expect(screened.unwrittenFingerprints).toEqual([
+      fingerprintOf('pump-7/a/temperature'),
+      fingerprintOf('pump-7/c/temperature'),
+    ]);
+    expect(screened.maybeWritten.map((r) => [r.message_id, r.value])).toEqual([['b', 21.5]]);
+    expect(screened.repeatsInBatch).toBe(2);
+  });
+
+  it('never drops a row because its fingerprint matches a written one: the files decide', () => {
+    const rows = ['a', 'b', 'a', 'c'].map((message_id) => aReading({ message_id }));
+    const screened = screenRows('telemetry', rows, { has: () => true });
+    expect(screened.maybeWritten.map((r) => r.message_id)).toEqual(['a', 'b', 'c']);
+    expect(screened.repeatsInBatch).toBe(1);
   });
 
   it('names data files by write time and hides files being written from the lake glob', () => {

@@ -2,6 +2,7 @@
 export * from './lake-writer-error.js';
 export * from './lake-rows.js';
 export * from './partition-plan.js';
+export * from './key-fingerprints.js';
 export * from './written-keys-by-partition.js';
 export * from './lake-catalog.js';
 export * from './catalog-diff.js';

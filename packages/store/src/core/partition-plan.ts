@@ -1,5 +1,6 @@
 // Plans a flush: which rows go to which hive partition, under which file name, minus rows already written.
 import type { AnyLakeTableName, LakeTableName } from '@tributary/contracts';
+import { FingerprintSet, fingerprintOf } from './key-fingerprints.js';
 import { partitionPathOfRow, rowKeyOf, type LakeRow } from './lake-rows.js';
 
 export interface PartitionBatch<T extends AnyLakeTableName> {
@@ -23,28 +24,59 @@ export function groupRowsByPartition<T extends AnyLakeTableName>(
   return [...batches].map(([partitionPath, batchRows]) => ({ partitionPath, rows: batchRows }));
 }
 
-export interface UnwrittenRows<T extends LakeTableName> {
-  readonly rows: LakeRow<T>[];
-  readonly keys: string[];
-  /** Rows dropped because their key was already written or appeared earlier in the same batch. */
-  readonly duplicates: number;
+export interface ScreenedRows<T extends LakeTableName> {
+  /** Rows whose keys are surely not written yet (the first row of each key in the batch). */
+  readonly unwritten: LakeRow<T>[];
+  readonly unwrittenFingerprints: number[];
+  /** Rows whose key's fingerprint is among the written ones: redeliveries, unless two keys share it. */
+  readonly maybeWritten: LakeRow<T>[];
+  readonly maybeWrittenFingerprints: number[];
+  /** Rows dropped because their key appeared earlier in the same batch. */
+  readonly repeatsInBatch: number;
 }
 
-/** Keeps the first row of each key that is not already written. */
-export function selectUnwrittenRows<T extends LakeTableName>(
+/**
+ * Sorts the first row of each key in the batch by whether the fingerprint of its key is among the written
+ * ones, and drops the later rows of a key. Which rows repeat a key in the batch is exact: a fingerprint seen
+ * earlier in the batch is confirmed by comparing keys.
+ */
+export function screenRows<T extends LakeTableName>(
   table: T,
   rows: readonly LakeRow<T>[],
-  writtenKeys: { has(key: string): boolean },
-): UnwrittenRows<T> {
-  const keysInBatch = new Set<string>();
-  const unwritten: LakeRow<T>[] = [];
+  written: { has(fingerprint: number): boolean },
+): ScreenedRows<T> {
+  const screened = {
+    unwritten: [] as LakeRow<T>[],
+    unwrittenFingerprints: [] as number[],
+    maybeWritten: [] as LakeRow<T>[],
+    maybeWrittenFingerprints: [] as number[],
+    repeatsInBatch: 0,
+  };
+  const fingerprintsInBatch = new FingerprintSet(rows.length);
+  /** The keys of the rows kept so far, from the first fingerprint seen twice on: rarely needed, so built late. */
+  let keysInBatch: Set<string> | undefined;
   for (const row of rows) {
     const key = rowKeyOf(table, row);
-    if (writtenKeys.has(key) || keysInBatch.has(key)) continue;
-    keysInBatch.add(key);
-    unwritten.push(row);
+    const fingerprint = fingerprintOf(key);
+    if (!fingerprintsInBatch.add(fingerprint)) {
+      keysInBatch ??= new Set(
+        [...screened.unwritten, ...screened.maybeWritten].map((kept) => rowKeyOf(table, kept)),
+      );
+      if (keysInBatch.has(key)) {
+        screened.repeatsInBatch += 1;
+        continue;
+      }
+    }
+    keysInBatch?.add(key);
+    if (written.has(fingerprint)) {
+      screened.maybeWritten.push(row);
+      screened.maybeWrittenFingerprints.push(fingerprint);
+    } else {
+      screened.unwritten.push(row);
+      screened.unwrittenFingerprints.push(fingerprint);
+    }
   }
-  return { rows: unwritten, keys: [...keysInBatch], duplicates: rows.length - unwritten.length };
+  return screened;
 }
 
 /** `part-20261125T051530123Z-<uuid>.parquet`: sorts by write time, unique without coordination. */

@@ -1,14 +1,15 @@
-// The idempotency keys a writer remembers as written, held a whole partition at a time (DESIGN.md §4): a
-// partition's keys are either all in memory or none are, so a key missing from a held partition was never
-// written there. Memory stays bounded by forgetting whole partitions, least recently used first; a
-// forgotten partition is read from its files again the next time rows go there.
+// The idempotency keys a writer remembers as written, as fingerprints, held a whole partition at a time
+// (DESIGN.md §4): a partition's keys are either all in memory or none are, so a key whose fingerprint is missing
+// from a held partition was never written there. Memory stays bounded by forgetting whole partitions, least
+// recently used first; a forgotten partition is read from its files again the next time rows go there.
+import { FingerprintSet } from './key-fingerprints.js';
 
 /** Ten years of hourly partitions of one table. */
 const tooLargePartitionsRemembered = 100_000;
 
 export class WrittenKeysByPartition {
   /** Least recently used first: a Map iterates in insertion order, and each use re-inserts. */
-  private readonly partitions = new Map<string, Set<string>>();
+  private readonly partitions = new Map<string, FingerprintSet>();
   /**
    * Partitions whose keys alone exceed the bound: they are never held, and are checked against their files.
    * Capped too; a partition dropped from it is counted again (from Parquet metadata) when next used.
@@ -24,10 +25,10 @@ export class WrittenKeysByPartition {
   }
 
   /**
-   * Every key written to the partition, or undefined when they are not in memory (never read, forgotten,
-   * or too many to hold). Counts as a use.
+   * The fingerprints of every key written to the partition, or undefined when they are not in memory (never
+   * read, forgotten, or too many to hold). Counts as a use.
    */
-  keysOf(partitionPath: string): ReadonlySet<string> | undefined {
+  keysOf(partitionPath: string): Pick<FingerprintSet, 'has' | 'size'> | undefined {
     const keys = this.partitions.get(partitionPath);
     if (!keys) return undefined;
     this.partitions.delete(partitionPath);
@@ -44,7 +45,7 @@ export class WrittenKeysByPartition {
    * Holds the keys of every row in the partition's files, read from them, forgetting the least recently used
    * partitions to make room. Keys beyond the bound on their own are not held: the partition is marked too large.
    */
-  hold(partitionPath: string, keysInFiles: Set<string>): void {
+  hold(partitionPath: string, keysInFiles: FingerprintSet): void {
     if (keysInFiles.size > this.capacity) return this.markTooLarge(partitionPath);
     this.forget(partitionPath);
     this.partitions.set(partitionPath, keysInFiles);
@@ -53,14 +54,10 @@ export class WrittenKeysByPartition {
   }
 
   /** Adds keys just written to the partition, if it is held; one not held is read from its files when next used. */
-  addWritten(partitionPath: string, writtenKeys: readonly string[]): void {
+  addWritten(partitionPath: string, writtenKeys: readonly number[]): void {
     const keys = this.partitions.get(partitionPath);
     if (!keys) return;
-    for (const key of writtenKeys) {
-      if (keys.has(key)) continue;
-      keys.add(key);
-      this.heldKeys += 1;
-    }
+    for (const key of writtenKeys) if (keys.add(key)) this.heldKeys += 1;
     if (keys.size > this.capacity) this.markTooLarge(partitionPath);
     else this.forgetBeyondCapacity();
   }

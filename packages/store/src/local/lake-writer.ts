@@ -14,14 +14,15 @@ import {
   lakeTableNames,
   LakeWriterError,
   rollupsOf,
+  fingerprintOf,
+  FingerprintSet,
   rowKeyOf,
-  selectUnwrittenRows,
+  screenRows,
   validateLakeRows,
   WrittenKeysByPartition,
   type AnyLakeRow,
   type LakeRow,
   type PartitionBatch,
-  type UnwrittenRows,
 } from '../core/index.js';
 import { writeLakeCatalog } from './lake-catalog-files.js';
 import { LakeFileGate } from './lake-file-gate.js';
@@ -39,11 +40,11 @@ export interface LakeWriterOptions {
    */
   readonly maxBufferedRows?: number;
   /**
-   * The most idempotency keys remembered, whole partitions at a time: ~140 bytes each for telemetry, so
-   * ~140 MB at most by default, enough for an hour and the one before it at 500,000 readings an hour. A
+   * The most idempotency keys remembered, whole partitions at a time, as fingerprints of 11–21 bytes each:
+   * ~170 MB at most by default, enough for an hour and the one before it at 4,000,000 readings an hour. A
    * partition with more rows than this is checked against its files by DuckDB at each flush instead,
    * which costs a scan of its key columns.
-   * @default 1_000_000
+   * @default 8_000_000
    */
   readonly maxRememberedKeys?: number;
   /**
@@ -66,6 +67,13 @@ export interface LakeWriterStats {
 }
 
 const hourMs = 3_600_000;
+
+/** Rows to publish, their keys' fingerprints, and how many of the batch's rows were dropped as written or repeated. */
+interface UnwrittenRows {
+  readonly rows: LakeRow<LakeTableName>[];
+  readonly fingerprints: number[];
+  readonly duplicates: number;
+}
 
 export class LakeWriter {
   private readonly buffered = emptyPerTable<AnyLakeRow[]>(() => []);
@@ -109,7 +117,7 @@ export class LakeWriter {
       options.lakeDir,
       files,
       options.maxBufferedRows ?? 50_000,
-      options.maxRememberedKeys ?? 1_000_000,
+      options.maxRememberedKeys ?? 8_000_000,
       options.gate ?? new LakeFileGate(),
       options.flushIntervalMs ?? 500,
     );
@@ -309,7 +317,7 @@ export class LakeWriter {
       await this.files.publish(table, batch.partitionPath, unwritten.rows);
       this.filesWritten += 1;
       this.rowsWritten[table] += unwritten.rows.length;
-      this.writtenKeys.addWritten(batch.partitionPath, unwritten.keys);
+      this.writtenKeys.addWritten(batch.partitionPath, unwritten.fingerprints);
       if (table === 'telemetry') this.bufferRollupsOf(unwritten.rows as LakeRow<'telemetry'>[]);
     }
     this.duplicatesSkipped += unwritten.duplicates;
@@ -318,34 +326,44 @@ export class LakeWriter {
   /**
    * The batch's rows whose keys are neither in their partition nor in the hour before it: a device that
    * resends a message whose PUBACK a restart lost gives it a new receive time, which can fall in the next hour.
+   * Fingerprints held in memory rule most rows out at once; the files decide for the rest — rows whose
+   * fingerprint matched, and every row when a partition has more keys than the writer holds.
    */
   private async selectUnwritten(
     table: LakeTableName,
     batch: PartitionBatch<AnyLakeTableName>,
-  ): Promise<UnwrittenRows<LakeTableName>> {
+  ): Promise<UnwrittenRows> {
     const rows = batch.rows as LakeRow<LakeTableName>[];
     const receivedAt = (rows[0] as Record<string, unknown>)[lakeTables[table].partitionTime] as number;
-    const heldKeys: ReadonlySet<string>[] = [];
-    const tooLargeToHold: string[] = [];
-    for (const partitionPath of [batch.partitionPath, partitionPathFor(table, receivedAt - hourMs)]) {
+    const partitionPaths = [batch.partitionPath, partitionPathFor(table, receivedAt - hourMs)];
+    const held: Pick<FingerprintSet, 'has'>[] = [];
+    for (const partitionPath of partitionPaths) {
       const keys = await this.writtenKeysIn(table, partitionPath);
-      if (keys) heldKeys.push(keys);
-      else tooLargeToHold.push(partitionPath);
+      if (keys) held.push(keys);
     }
-    const [someHeld, otherHeld] = heldKeys;
-    const candidates = selectUnwrittenRows(table, rows, {
-      has: (key) => someHeld?.has(key) === true || otherHeld?.has(key) === true,
+    const [someHeld, otherHeld] = held;
+    const screened = screenRows(table, rows, {
+      has: (fingerprint) => someHeld?.has(fingerprint) === true || otherHeld?.has(fingerprint) === true,
     });
-    if (tooLargeToHold.length === 0 || candidates.rows.length === 0) return candidates;
+    const allHeld = held.length === partitionPaths.length;
+    const sure = allHeld
+      ? { rows: screened.unwritten, fingerprints: screened.unwrittenFingerprints }
+      : { rows: [], fingerprints: [] };
+    const toConfirm = allHeld
+      ? { rows: screened.maybeWritten, fingerprints: screened.maybeWrittenFingerprints }
+      : {
+          rows: [...screened.unwritten, ...screened.maybeWritten],
+          fingerprints: [...screened.unwrittenFingerprints, ...screened.maybeWrittenFingerprints],
+        };
+    if (toConfirm.rows.length === 0) return { ...sure, duplicates: screened.repeatsInBatch };
     const inFiles = await this.gate.shared(() =>
-      this.files.indexesOfRowsAlreadyIn(table, tooLargeToHold, candidates.rows),
+      this.files.indexesOfRowsAlreadyIn(table, partitionPaths, toConfirm.rows),
     );
-    if (inFiles.size === 0) return candidates;
     const notInFiles = (_: unknown, index: number) => !inFiles.has(index);
     return {
-      rows: candidates.rows.filter(notInFiles),
-      keys: candidates.keys.filter(notInFiles),
-      duplicates: candidates.duplicates + inFiles.size,
+      rows: [...sure.rows, ...toConfirm.rows.filter(notInFiles)],
+      fingerprints: [...sure.fingerprints, ...toConfirm.fingerprints.filter(notInFiles)],
+      duplicates: screened.repeatsInBatch + inFiles.size,
     };
   }
 
@@ -377,7 +395,7 @@ export class LakeWriter {
   private async writtenKeysIn(
     table: LakeTableName,
     partitionPath: string,
-  ): Promise<ReadonlySet<string> | undefined> {
+  ): Promise<Pick<FingerprintSet, 'has'> | undefined> {
     const held = this.writtenKeys.keysOf(partitionPath);
     if (held || this.writtenKeys.isTooLarge(partitionPath)) return held;
     const keyRows = await this.gate.shared(() =>
@@ -387,8 +405,8 @@ export class LakeWriter {
       this.writtenKeys.markTooLarge(partitionPath);
       return undefined;
     }
-    const keys = keyRows.map((keyRow) => rowKeyOf(table, keyRow as LakeRow<LakeTableName>));
-    this.writtenKeys.hold(partitionPath, new Set(keys));
+    const keys = keyRows.map((keyRow) => fingerprintOf(rowKeyOf(table, keyRow as LakeRow<LakeTableName>)));
+    this.writtenKeys.hold(partitionPath, FingerprintSet.of(keys));
     return this.writtenKeys.keysOf(partitionPath);
   }
 }

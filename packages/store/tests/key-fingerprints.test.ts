@@ -1,0 +1,45 @@
+// Fingerprints of idempotency keys and the set that holds them: what the writer relies on is that a key it
+// wrote is always found (no false negative) and that distinct keys rarely share a fingerprint.
+import { describe, expect, it } from 'vitest';
+import { FingerprintSet, fingerprintOf } from '../src/core/index.js';
+
+describe('key fingerprints', () => {
+  it('are safe integers, never 0, equal for equal keys', () => {
+    for (const key of ['', 'a', 'sim-0001/m-1/temperature', 'ü\u0000😀']) {
+      const fingerprint = fingerprintOf(key);
+      expect(Number.isSafeInteger(fingerprint) && fingerprint > 0).toBe(true);
+      expect(fingerprintOf(key.slice())).toBe(fingerprint);
+    }
+  });
+
+  it('do not collide over a million keys of one fleet (device × message × metric)', () => {
+    const seen = new Set<number>();
+    for (let device = 0; device < 1_000; device += 1) {
+      for (let message = 0; message < 500; message += 1) {
+        seen.add(fingerprintOf(`sim-${device}/m-${message}/temperature`));
+        seen.add(fingerprintOf(`sim-${device}/m-${message}/humidity`));
+      }
+    }
+    expect(seen.size).toBe(1_000_000);
+  });
+});
+
+describe('FingerprintSet', () => {
+  it('finds every fingerprint added, across growth, and no other', () => {
+    const set = new FingerprintSet();
+    const added = Array.from({ length: 50_000 }, (_, i) => fingerprintOf(`k-${i}`));
+    for (const fingerprint of added) expect(set.add(fingerprint)).toBe(true);
+    expect(set.add(added[7] as number)).toBe(false);
+    expect(set.size).toBe(50_000);
+    expect(added.every((fingerprint) => set.has(fingerprint))).toBe(true);
+    const others = Array.from({ length: 50_000 }, (_, i) => fingerprintOf(`other-${i}`));
+    expect(others.filter((fingerprint) => set.has(fingerprint))).toEqual([]);
+  });
+
+  it('holds fingerprints whose low bits are alike (they share slots and probe past each other)', () => {
+    const alike = Array.from({ length: 1_000 }, (_, i) => (i + 1) * 2 ** 32 + 5);
+    const set = FingerprintSet.of(alike);
+    expect(alike.every((fingerprint) => set.has(fingerprint))).toBe(true);
+    expect(set.has(5)).toBe(false);
+  });
+});

@@ -1,11 +1,12 @@
 // The platform under benchmark: the real `tributary start` CLI on a fresh data directory with every port
 // picked free and no simulated devices of its own, so the bench's fleet is all the load it sees. It runs
-// in a process of its own, as bin/tributary.mjs runs it (from source), so its memory is its own.
+// in a process of its own, with the node flags bin/tributary.mjs runs it with, so its memory is its own.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliNodeFlags } from '@tributary/platform/node-flags';
 
 const cliMain = fileURLToPath(new URL('../../../../apps/platform/src/cli/main.ts', import.meta.url));
 const startTimeoutMs = 60_000;
@@ -46,9 +47,7 @@ export async function startPlatformProcess(): Promise<PlatformProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tributary-bench-e2e-'));
   const ports = ['--mqtt-port', '--mqtts-port', '--iot-port', '--http-port'].flatMap((o) => [o, '0']);
   const node = [
-    '--conditions=@tributary/source',
-    '--import',
-    'tsx',
+    ...cliNodeFlags,
     // BENCH_CPU_PROFILE_DIR=dir writes a V8 CPU profile of the platform there when it stops.
     ...(process.env.BENCH_CPU_PROFILE_DIR
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`]

@@ -157,6 +157,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       host: config.host,
       port: config.httpPort,
       queryService: queries,
+      lakeExports: queries,
       liveFeed,
       deviceDirectory,
       status: () => ({

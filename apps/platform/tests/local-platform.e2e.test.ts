@@ -282,6 +282,20 @@ describe('the local platform, end to end', () => {
     expect(JSON.parse(json.stdout)).toEqual([{ thing_name: 'e2e-mqttjs' }]);
   });
 
+  it('writes `tributary export` through the running platform, whose compactor it must not race', async () => {
+    const out = join(dataDir, 'e2e-export.csv');
+    const exported = await runCli([
+      'export',
+      "SELECT DISTINCT thing_name FROM telemetry WHERE thing_name = 'e2e-mqttjs'",
+      '--out',
+      out,
+      '--data-dir',
+      dataDir,
+    ]);
+    expect(exported.stdout).toMatch(/^1 rows written to .*e2e-export\.csv \(\d+ bytes, csv\)/);
+    expect(await readFile(out, 'utf8')).toBe('thing_name\ne2e-mqttjs\n');
+  });
+
   it("audits the platform's IoT configuration Device Defender-style (`tributary audit iot`): an expiring certificate, a shared one, an iot:* policy", async () => {
     // A certificate of the platform's own CA that expires in 10 days, registered ACTIVE through the IoT API.
     const ca = await LocalCertificateAuthority.loadOrCreate(join(dataDir, 'iot', 'pki'));

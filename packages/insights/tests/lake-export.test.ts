@@ -1,11 +1,21 @@
 // `tributary export`: a query's whole result as a CSV or Parquet file, written atomically, and only for read
-// statements — the export opens the sandbox to one private staging directory, nothing else.
+// statements — the export opens the sandbox to one private staging directory, nothing else. While a platform
+// runs, the export goes through its API, under the gate its compactor swaps files under.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueryError } from '../src/core/index.js';
-import { exportLakeQuery } from '../src/local/index.js';
+import { LakeFileGate } from '@tributary/store/local';
+import {
+  exportedRowsHeader,
+  exportLakeQuery,
+  LakeQueryService,
+  LiveFeed,
+  startDashboardServer,
+  type DashboardServer,
+} from '../src/local/index.js';
+import { httpRequest } from './http-client.js';
 import { aReading, makeTempDir, receivedAt, removeDir, writeLakeRows } from './lake-fixtures.js';
 
 let workDir: string;
@@ -115,5 +125,61 @@ describe('exportLakeQuery', () => {
     const attempt = exportLakeQuery({ lakeDir, sql: 'SELECT nope FROM telemetry', outPath, format: 'csv' });
     await expect(attempt).rejects.toMatchObject({ code: 'INVALID_QUERY' });
     expect(await readFile(outPath, 'utf8')).toBe('previous export\n');
+  });
+});
+
+describe('POST /api/export (tributary export while a platform runs)', () => {
+  let queries: LakeQueryService;
+  let fileGate: LakeFileGate;
+  let dashboard: DashboardServer;
+
+  beforeEach(async () => {
+    fileGate = new LakeFileGate();
+    queries = await LakeQueryService.open({ lakeDir, fileGate });
+    dashboard = await startDashboardServer({
+      queryService: queries,
+      lakeExports: queries,
+      liveFeed: new LiveFeed(),
+      status: () => ({}),
+    });
+  });
+  afterEach(async () => {
+    await dashboard.close();
+    await queries.close();
+  });
+
+  const postExport = (body: unknown) =>
+    httpRequest(`${dashboard.url}/api/export`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: dashboard.url },
+      body: JSON.stringify(body),
+    });
+
+  it('answers the whole result as the file, with its row count', async () => {
+    const answer = await postExport({
+      sql: 'SELECT thing_name, value FROM telemetry ORDER BY thing_name',
+      format: 'csv',
+    });
+    expect([answer.status, answer.headers[exportedRowsHeader]]).toEqual([200, '3']);
+    expect(answer.text).toBe('thing_name,value\npump-0,0.5\npump-1,1.5\npump-2,2.5\n');
+  });
+
+  it('reads under the gate compactions swap files under: it waits while a swap holds it', async () => {
+    let releaseSwap!: () => void;
+    const swapping = fileGate.exclusive(() => new Promise<void>((resolve) => (releaseSwap = resolve)));
+    let answered = false;
+    const exported = postExport({ sql: 'SELECT count(*) AS n FROM telemetry', format: 'csv' }).then(
+      (answer) => ((answered = true), answer),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    releaseSwap();
+    await swapping;
+    expect((await exported).text).toBe('n\n3\n');
+  });
+
+  it('answers a refused statement with its query error, as /api/query does', async () => {
+    const answer = await postExport({ sql: 'DELETE FROM telemetry', format: 'parquet' });
+    expect([answer.status, answer.json.error.code]).toEqual([400, 'FORBIDDEN']);
   });
 });

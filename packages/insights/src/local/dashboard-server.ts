@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { defaultDashboard, type DeviceDirectory, type LakeQueries } from '../core/index.js';
 import { bundleDashboard, type DashboardAsset } from './dashboard-bundle.js';
 import { dashboardPageHeaders, dashboardPageOf } from './dashboard-page.js';
+import { answerExport, type LakeExports } from './export-endpoint.js';
 import { HttpError, sendError, sendJson } from './http-responses.js';
 import { streamLiveEvents, type LiveEventsStream } from './live-events-stream.js';
 import { LiveFeedFullError, type LiveFeed } from './live-feed.js';
@@ -19,6 +20,8 @@ export interface DashboardServerOptions {
   /** 0 picks a free port; `url` tells which. @default 0 */
   readonly port?: number;
   readonly queryService: Pick<LakeQueries, 'query' | 'runNamed'>;
+  /** Serves POST /api/export (`tributary export` while the platform runs). @default none: no export endpoint */
+  readonly lakeExports?: LakeExports;
   readonly liveFeed: LiveFeed;
   /**
    * Registrations, connections and shadows for the device list; without it the list shows what the lake
@@ -64,6 +67,9 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     },
     '/api/status': { GET: (_req, res) => sendJson(res, 200, options.status()) },
     '/api/query': { POST: (req, res) => answerQuery(req, res, options.queryService) },
+    ...(options.lakeExports && {
+      '/api/export': { POST: (req, res) => answerExport(req, res, options.lakeExports as LakeExports) },
+    }),
     '/api/live': {
       GET: (_req, res) => {
         const stream = streamLiveEvents(res, options.liveFeed, options.heartbeatIntervalMs ?? 15_000);

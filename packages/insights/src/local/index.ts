@@ -25,6 +25,7 @@ export {
   type DashboardServer,
   type DashboardServerOptions,
 } from './dashboard-server.js';
+export { exportedRowsHeader, type LakeExports } from './export-endpoint.js';
 export {
   exportFormats,
   exportLakeQuery,

@@ -7,7 +7,7 @@ import { readJsonBody } from './json-body.js';
 import { assertSameOrigin } from './request-guards.js';
 
 /** 64 KiB: far more than any hand-written query, small enough that a flood of bodies stays cheap. */
-const maxQueryBodyBytes = 64 * 1024;
+export const maxQueryBodyBytes = 64 * 1024;
 
 export const statusByQueryErrorCode: Record<QueryErrorCode, number> = {
   SYNTAX_ERROR: 400,
@@ -33,10 +33,15 @@ export async function answerQuery(
   try {
     sendJson(res, 200, await queryService.query(sql, params));
   } catch (error) {
-    if (!(error instanceof QueryError)) throw error;
-    const retryAfter: Record<string, string> = error.code === 'BUSY' ? { 'retry-after': '1' } : {};
-    sendJson(res, statusByQueryErrorCode[error.code], { error: error.toJSON() }, retryAfter);
+    sendQueryError(res, error);
   }
+}
+
+/** Answers a QueryError with the status its code calls for; rethrows anything else. */
+export function sendQueryError(res: ServerResponse, error: unknown): void {
+  if (!(error instanceof QueryError)) throw error;
+  const retryAfter: Record<string, string> = error.code === 'BUSY' ? { 'retry-after': '1' } : {};
+  sendJson(res, statusByQueryErrorCode[error.code], { error: error.toJSON() }, retryAfter);
 }
 
 function queryRequestOf(body: unknown): { sql: string; params: unknown[] } {

@@ -15,6 +15,7 @@ import {
   type QueryResult,
 } from '../core/index.js';
 import { queryErrorOf } from './duckdb-errors.js';
+import { exportLakeQuery, type ExportFormat, type LakeExportResult } from './lake-export.js';
 import { LakeSandbox } from './lake-sandbox.js';
 import { prepareReadStatement } from './read-only-statement.js';
 import { ScanBytesMeter } from './scan-bytes-meter.js';
@@ -50,6 +51,7 @@ export class LakeQueryService implements LakeQueries {
   private readonly scanBytes = new ScanBytesMeter();
 
   private constructor(
+    private readonly lakeDir: string,
     private readonly sandbox: LakeSandbox,
     private readonly maxRows: number,
     private readonly timeoutMs: number,
@@ -61,6 +63,7 @@ export class LakeQueryService implements LakeQueries {
   static async open(options: LakeQueryServiceOptions): Promise<LakeQueryService> {
     const sandbox = await LakeSandbox.open(options.lakeDir);
     return new LakeQueryService(
+      options.lakeDir,
       sandbox,
       options.maxRows ?? 10_000,
       options.timeoutMs ?? 30_000,
@@ -72,6 +75,19 @@ export class LakeQueryService implements LakeQueries {
 
   /** Runs one read statement with `?` or `$1` parameters; every failure is a QueryError. */
   query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
+    return this.admitted(() => this.run(sql, params));
+  }
+
+  /**
+   * Writes one read statement's whole result (no row cap, no bytes-scanned cutoff: an export is asked for
+   * by name) to `outPath` as `tributary export` does, holding a query slot and the gate like a query.
+   */
+  exportTo(sql: string, format: ExportFormat, outPath: string): Promise<LakeExportResult> {
+    return this.admitted(() => exportLakeQuery({ lakeDir: this.lakeDir, sql, format, outPath }));
+  }
+
+  /** Runs `work` in a query slot, under the gate the compactor swaps files under; every failure is a QueryError. */
+  private admitted<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new QueryError('CLOSED', 'The query service is closed.'));
     if (this.inFlight.size >= this.maxConcurrentQueries) {
       const busy = `${this.inFlight.size} queries are already running; retry in a moment.`;
@@ -81,8 +97,7 @@ export class LakeQueryService implements LakeQueries {
     const finished = new Promise<void>((resolve) => (finish = resolve));
     this.inFlight.add(finished);
     // The slot is freed before the caller sees the answer, so its next query is never refused as BUSY.
-    const run = () => this.run(sql, params);
-    return (this.fileGate ? this.fileGate.shared(run) : run())
+    return (this.fileGate ? this.fileGate.shared(work) : work())
       .catch((error: unknown) => {
         throw queryErrorOf(error, { timedOut: false, timeoutMs: this.timeoutMs, closed: this.closed });
       })

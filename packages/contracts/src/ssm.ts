@@ -114,6 +114,11 @@ export const parameters = {
       'delivery-stream-name/lifecycle_events',
       'Firehose the lifecycle event topic rules put connect, disconnect and subscription events on',
     ),
+    deliveryAlarmTopicArn: parameter(
+      'store',
+      'delivery-alarm-topic-arn',
+      'SNS topic of the lake delivery alarms (rows held back, not converted to Parquet, or refused by a topic rule)',
+    ),
   },
   insights: {
     athenaWorkgroupName: parameter('insights', 'athena-workgroup-name', 'Athena workgroup for lake queries'),

@@ -4,12 +4,16 @@
 // or the topic rules of a table IoT Core fills itself (shadow history, lifecycle events).
 // The rollup tables (telemetry_1m, telemetry_1h) are filled once an hour settles (hourly-rollups.ts).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as iot from 'aws-cdk-lib/aws-iot';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import {
   allLakeTables,
@@ -37,6 +41,13 @@ import { lakeDeliveryRole, lakeDestinationOf, type LakeDeliveryTarget } from './
 import { RuleFedDelivery } from './rule-fed-delivery.js';
 
 export { glueDatabaseName };
+
+/** A table's Firehose and the topic rules that feed it (none for a table the Transform stream delivers). */
+interface WatchedDelivery {
+  readonly table: AnyLakeTableName;
+  readonly deliveryStream: firehose.CfnDeliveryStream;
+  readonly rules: readonly iot.CfnTopicRule[];
+}
 export { partitionQueryOf } from './lake-delivery-destination.js';
 
 export class DataLakeStack extends StageStack<'store'> {
@@ -84,16 +95,21 @@ export class DataLakeStack extends StageStack<'store'> {
     }
     const target: LakeDeliveryTarget = { bucket: this.bucket, key: this.key, deliveryLogs };
     const quarantineTarget: LakeDeliveryTarget = { ...target, bucket: this.quarantineBucket };
+    const deliveries: WatchedDelivery[] = [];
     for (const table of Object.keys(streamedLakeTables) as StreamedLakeTableName[]) {
       const delivery = this.deliverInto(table, table === 'quarantine' ? quarantineTarget : target);
       this.publish(deliveryStreamParameterOf(table), delivery.ref);
+      deliveries.push({ table, deliveryStream: delivery, rules: [] });
     }
     const ruleFedDeliveries = {} as Record<RuleFedLakeTableName, RuleFedDelivery>;
     for (const table of Object.keys(ruleFedLakeTables) as RuleFedLakeTableName[]) {
-      ruleFedDeliveries[table] = new RuleFedDelivery(this, `RuleFed-${table}`, { table, target });
-      this.publish(deliveryStreamParameterOf(table), ruleFedDeliveries[table].deliveryStream.ref);
+      const delivery = new RuleFedDelivery(this, `RuleFed-${table}`, { table, target });
+      ruleFedDeliveries[table] = delivery;
+      this.publish(deliveryStreamParameterOf(table), delivery.deliveryStream.ref);
+      deliveries.push({ table, deliveryStream: delivery.deliveryStream, rules: delivery.rules });
     }
     this.ruleFedDeliveries = ruleFedDeliveries;
+    this.alarmOnDeliveryTrouble(deliveries);
 
     // Rollups on AWS are computed from the lake once an hour settles; locally the writer keeps them.
     new HourlyRollups(this, 'HourlyRollups', {
@@ -106,6 +122,65 @@ export class DataLakeStack extends StageStack<'store'> {
     this.publish(parameters.store.lakeKeyArn, this.key.keyArn);
     this.publish(parameters.store.quarantineBucketName, this.quarantineBucket.bucketName);
     this.publish(parameters.store.glueDatabaseName, glueDatabaseName);
+  }
+
+  /**
+   * Alarms, on a topic of the stage's own, when a table's rows stop reaching the lake: its Firehose holds
+   * them more than 15 minutes (S3 or KMS refusing its writes), cannot convert some to Parquet (they go to
+   * errors/), or one of the table's topic rules cannot put a row on it (the message goes to errors/<table>/rules).
+   */
+  private alarmOnDeliveryTrouble(deliveries: readonly WatchedDelivery[]): void {
+    const key = rotatingKey(this, 'DeliveryAlarmsKey', 'Encrypts the lake delivery alarm topic');
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
+    const topic = new sns.Topic(this, 'DeliveryAlarms', { masterKey: key, enforceSSL: true });
+    const alarmAction = new actions.SnsAction(topic);
+    const alarmAbove = (id: string, description: string, metric: cloudwatch.Metric, threshold: number) =>
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(alarmAction);
+    const fiveMinutes = Duration.minutes(5);
+    for (const { table, deliveryStream, rules } of deliveries) {
+      const firehoseMetric = (metricName: string, statistic: string) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/Firehose',
+          metricName,
+          dimensionsMap: { DeliveryStreamName: deliveryStream.ref },
+          statistic,
+          period: fiveMinutes,
+        });
+      alarmAbove(
+        `DeliveryStale-${table}`,
+        `The oldest ${table} row waiting in its Firehose is more than 15 minutes old: S3 or KMS is refusing its writes (see the delivery log group)`,
+        firehoseMetric('DeliveryToS3.DataFreshness', 'Maximum'),
+        15 * 60,
+      );
+      alarmAbove(
+        `ConversionFailing-${table}`,
+        `Firehose could not convert some ${table} rows to Parquet: they are under errors/${table}/ with the reason`,
+        firehoseMetric('FailedConversion.Records', 'Sum'),
+        0,
+      );
+      for (const rule of rules) {
+        alarmAbove(
+          `RuleFailing-${rule.node.id}`,
+          `The topic rule ${rule.node.id} could not put a ${table} row on its Firehose: the messages are under errors/${table}/rules/`,
+          new cloudwatch.Metric({
+            namespace: 'AWS/IoT',
+            metricName: 'Failure',
+            dimensionsMap: { RuleName: rule.ref },
+            statistic: 'Sum',
+            period: fiveMinutes,
+          }),
+          0,
+        );
+      }
+    }
+    this.publish(parameters.store.deliveryAlarmTopicArn, topic.topicArn);
   }
 
   /** A KMS-encrypted, versioned, private, TLS-only bucket with access logs, holding `tables` for their retention. */

@@ -139,6 +139,35 @@ describe('DataLakeStack', () => {
     }
   });
 
+  it("alarms, on its own encrypted topic, when a table's rows stop reaching the lake", () => {
+    const topics = lake.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics)).toHaveLength(1);
+    const [topicId, topic] = Object.entries(topics)[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    lake.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: parameters.store.deliveryAlarmTopicArn.name,
+      Value: { Ref: topicId },
+    });
+    const alarms = Object.values(lake.findResources('AWS::CloudWatch::Alarm')).map(
+      ({ Properties }) => Properties,
+    );
+    const watched = (metricName: string) =>
+      alarms
+        .filter((alarm) => alarm.MetricName === metricName)
+        .map((alarm) => {
+          expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+          return alarm.Dimensions[0].Value.Ref as string;
+        })
+        .sort();
+    // Every table's Firehose, the streamed ones and the rule-fed ones.
+    const deliveryStreams = Object.keys(lake.findResources('AWS::KinesisFirehose::DeliveryStream')).sort();
+    expect(deliveryStreams).toHaveLength(5);
+    expect(watched('DeliveryToS3.DataFreshness')).toEqual(deliveryStreams);
+    expect(watched('FailedConversion.Records')).toEqual(deliveryStreams);
+    // Every topic rule that feeds a Firehose.
+    expect(watched('Failure')).toEqual(Object.keys(lake.findResources('AWS::IoT::TopicRule')).sort());
+  });
+
   it('partitions on AWS by the receive time in UTC hours, as the local lake does', () => {
     const hour = (format: string) => `((.received_at / 1000 | floor) | strftime("${format}"))`;
     expect(partitionQueryOf('telemetry')).toBe(

@@ -282,6 +282,14 @@ describe('the local platform, end to end', () => {
     expect(JSON.parse(json.stdout)).toEqual([{ thing_name: 'e2e-mqttjs' }]);
   });
 
+  it('applies `tributary query --scan-limit` through the running platform, for that query only', async () => {
+    await expect(
+      runCli(['query', 'SELECT * FROM telemetry', '--data-dir', dataDir, '--scan-limit', '1KB']),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('Bytes scanned limit exceeded') });
+    const unlimited = await runCli(['query', 'SELECT count(*) AS n FROM telemetry', '--data-dir', dataDir]);
+    expect(unlimited.stdout).toMatch(/\(1 row\)/);
+  });
+
   it('writes `tributary export` through the running platform, whose compactor it must not race', async () => {
     const out = join(dataDir, 'e2e-export.csv');
     const exported = await runCli([

@@ -206,4 +206,32 @@ describe('LakeQueryService bytes-scanned cutoff', () => {
       await dashboard.close();
     }
   });
+
+  it("takes a lower cutoff for one query from POST /api/query's scanLimitBytes, never a higher one", async () => {
+    const wholeTable = await bytesScannedBy('SELECT thing_name FROM telemetry');
+    await service?.close();
+    const queries = await open(wholeTable);
+    const dashboard = await startDashboardServer({
+      queryService: queries,
+      liveFeed: new LiveFeed(),
+      status: () => ({}),
+    });
+    const sql = 'SELECT thing_name FROM telemetry';
+    try {
+      const lowered = await postQuery(dashboard.url, { sql, scanLimitBytes: wholeTable - 1 });
+      expect([lowered.status, lowered.json.error.code]).toEqual([400, 'BYTES_SCANNED_LIMIT']);
+      expect(lowered.json.error.message).toContain(`(${wholeTable - 1} bytes)`);
+      const raised = await postQuery(dashboard.url, { sql, scanLimitBytes: wholeTable * 10 });
+      expect([raised.status, raised.json.bytesScanned]).toEqual([200, wholeTable]);
+      const raisedOverTheService = await postQuery(dashboard.url, {
+        sql: 'SELECT * FROM telemetry',
+        scanLimitBytes: wholeTable * 10,
+      });
+      expect(raisedOverTheService.json.error.code).toBe('BYTES_SCANNED_LIMIT');
+      const invalid = await postQuery(dashboard.url, { sql, scanLimitBytes: 'lots' });
+      expect([invalid.status, invalid.json.error.code]).toEqual([400, 'BAD_REQUEST']);
+    } finally {
+      await dashboard.close();
+    }
+  });
 });

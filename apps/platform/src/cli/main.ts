@@ -47,8 +47,9 @@ Usage:
       --data-dir DIR                   (default: ./.tributary)
       --format table|json|csv          (default: table)
       --scan-limit SIZE                refuse a query that would scan more, e.g. 1MB (default: 10GB;
-                                       given, the query runs in this process even if a platform runs)
-  tributary export "<sql>" --out FILE  write a query's whole result as a file (no row cap), atomically
+                                       a running platform's own limit still applies if lower)
+  tributary export "<sql>" --out FILE  write a query's whole result as a file (no row cap), atomically;
+                                       through the running platform when one runs on DIR
       --format csv|parquet             (default: from the file's extension)
       --data-dir DIR                   (default: ./.tributary)
   tributary nab --data DIR --out DIR   run the default anomaly detector over every NAB-format CSV under DIR,

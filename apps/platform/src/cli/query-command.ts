@@ -31,12 +31,17 @@ export async function runQueryCommand(
 
 /**
  * While a platform runs on the data directory, its compactor swaps files every few seconds, under a gate
- * only its own queries share: the query goes to its SQL API, so it never sees a swap half done (and the
- * platform's --scan-limit applies). A --scan-limit given here, or no platform, runs it in this process.
+ * only its own queries share: the query goes to its SQL API, so it never sees a swap half done. The
+ * platform's --scan-limit applies, or a lower one given here. With no platform it runs in this process.
  */
 async function queryLake(sql: string, config: PlatformConfig, ownScanLimit: boolean): Promise<QueryResult> {
-  const endpoints = ownScanLimit ? undefined : await runningPlatformEndpoints(endpointsFileOf(config));
-  if (endpoints?.dashboardUrl) return queryRunningPlatform(endpoints.dashboardUrl, sql);
+  const endpoints = await runningPlatformEndpoints(endpointsFileOf(config));
+  if (endpoints?.dashboardUrl) {
+    return queryRunningPlatform(endpoints.dashboardUrl, {
+      sql,
+      ...(ownScanLimit ? { scanLimitBytes: config.scanLimit } : {}),
+    });
+  }
   const service = await LakeQueryService.open({
     lakeDir: lakeDirOf(config),
     bytesScannedCutoffPerQuery: config.scanLimit,
@@ -48,11 +53,14 @@ async function queryLake(sql: string, config: PlatformConfig, ownScanLimit: bool
   }
 }
 
-async function queryRunningPlatform(dashboardUrl: string, sql: string): Promise<QueryResult> {
+async function queryRunningPlatform(
+  dashboardUrl: string,
+  request: { readonly sql: string; readonly scanLimitBytes?: number },
+): Promise<QueryResult> {
   const response = await fetch(`${dashboardUrl}/api/query`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: dashboardUrl },
-    body: JSON.stringify({ sql }),
+    body: JSON.stringify(request),
   });
   const body = (await response.json()) as QueryResult & { error?: { message: string } };
   if (!response.ok)

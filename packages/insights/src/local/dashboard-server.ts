@@ -2,7 +2,7 @@
 // SQL and the platform's status over node:http, bound to 127.0.0.1 unless told otherwise.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultDashboard, type DeviceDirectory, type LakeQueries } from '../core/index.js';
+import { defaultDashboard, type DeviceDirectory } from '../core/index.js';
 import { bundleDashboard, type DashboardAsset } from './dashboard-bundle.js';
 import { dashboardPageHeaders, dashboardPageOf } from './dashboard-page.js';
 import { answerExport, type LakeExports } from './export-endpoint.js';
@@ -10,6 +10,7 @@ import { HttpError, sendError, sendJson } from './http-responses.js';
 import { streamLiveEvents, type LiveEventsStream } from './live-events-stream.js';
 import { LiveFeedFullError, type LiveFeed } from './live-feed.js';
 import { answerQuery } from './query-endpoint.js';
+import type { LakeQueryService } from './query-service.js';
 import { QuerySlots } from './query-slots.js';
 import { assertLocalHost } from './request-guards.js';
 import { answerWidget } from './widget-endpoint.js';
@@ -19,7 +20,7 @@ export interface DashboardServerOptions {
   readonly host?: string;
   /** 0 picks a free port; `url` tells which. @default 0 */
   readonly port?: number;
-  readonly queryService: Pick<LakeQueries, 'query' | 'runNamed'>;
+  readonly queryService: Pick<LakeQueryService, 'query' | 'runNamed'>;
   /** Serves POST /api/export (`tributary export` while the platform runs). @default none: no export endpoint */
   readonly lakeExports?: LakeExports;
   readonly liveFeed: LiveFeed;

@@ -1,9 +1,11 @@
-// POST /api/query {sql, params?}: runs read-only SQL and answers the QueryResult, or the QueryError with
-// the HTTP status its code calls for.
+// POST /api/query {sql, params?, scanLimitBytes?}: runs read-only SQL and answers the QueryResult, or the
+// QueryError with the HTTP status its code calls for. scanLimitBytes lowers the bytes-scanned cutoff for
+// this query (`tributary query --scan-limit` while the platform runs); it cannot raise the platform's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { QueryError, type LakeQueries, type QueryErrorCode } from '../core/index.js';
+import { QueryError, type QueryErrorCode } from '../core/index.js';
 import { HttpError, sendJson } from './http-responses.js';
 import { readJsonBody } from './json-body.js';
+import type { LakeQueryService } from './query-service.js';
 import { assertSameOrigin } from './request-guards.js';
 
 /** 64 KiB: far more than any hand-written query, small enough that a flood of bodies stays cheap. */
@@ -26,12 +28,12 @@ export const statusByQueryErrorCode: Record<QueryErrorCode, number> = {
 export async function answerQuery(
   req: IncomingMessage,
   res: ServerResponse,
-  queryService: Pick<LakeQueries, 'query'>,
+  queryService: Pick<LakeQueryService, 'query'>,
 ): Promise<void> {
   assertSameOrigin(req);
-  const { sql, params } = queryRequestOf(await readJsonBody(req, maxQueryBodyBytes));
+  const { sql, params, scanLimitBytes } = queryRequestOf(await readJsonBody(req, maxQueryBodyBytes));
   try {
-    sendJson(res, 200, await queryService.query(sql, params));
+    sendJson(res, 200, await queryService.query(sql, params, { bytesScannedCutoff: scanLimitBytes }));
   } catch (error) {
     sendQueryError(res, error);
   }
@@ -44,8 +46,12 @@ export function sendQueryError(res: ServerResponse, error: unknown): void {
   sendJson(res, statusByQueryErrorCode[error.code], { error: error.toJSON() }, retryAfter);
 }
 
-function queryRequestOf(body: unknown): { sql: string; params: unknown[] } {
-  const { sql, params } = (body ?? {}) as { sql?: unknown; params?: unknown };
+function queryRequestOf(body: unknown): { sql: string; params: unknown[]; scanLimitBytes?: number } {
+  const { sql, params, scanLimitBytes } = (body ?? {}) as {
+    sql?: unknown;
+    params?: unknown;
+    scanLimitBytes?: unknown;
+  };
   if (typeof sql !== 'string' || sql.trim() === '') {
     throw new HttpError(
       400,
@@ -56,5 +62,8 @@ function queryRequestOf(body: unknown): { sql: string; params: unknown[] } {
   if (params !== undefined && !Array.isArray(params)) {
     throw new HttpError(400, 'BAD_REQUEST', '"params" must be an array of values for the ? placeholders.');
   }
-  return { sql, params: params ?? [] };
+  if (scanLimitBytes !== undefined && !(typeof scanLimitBytes === 'number' && scanLimitBytes > 0)) {
+    throw new HttpError(400, 'BAD_REQUEST', '"scanLimitBytes" must be a number of bytes above 0.');
+  }
+  return { sql, params: params ?? [], ...(scanLimitBytes === undefined ? {} : { scanLimitBytes }) };
 }

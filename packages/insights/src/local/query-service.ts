@@ -73,9 +73,17 @@ export class LakeQueryService implements LakeQueries {
     );
   }
 
-  /** Runs one read statement with `?` or `$1` parameters; every failure is a QueryError. */
-  query(sql: string, params: readonly unknown[] = []): Promise<QueryResult> {
-    return this.admitted(() => this.run(sql, params));
+  /**
+   * Runs one read statement with `?` or `$1` parameters; every failure is a QueryError. A
+   * `bytesScannedCutoff` lower than the service's applies to this query (a higher one does not).
+   */
+  query(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: { readonly bytesScannedCutoff?: number } = {},
+  ): Promise<QueryResult> {
+    const cutoff = Math.min(this.bytesScannedCutoff, options.bytesScannedCutoff ?? Number.POSITIVE_INFINITY);
+    return this.admitted(() => this.run(sql, params, cutoff));
   }
 
   /**
@@ -122,7 +130,7 @@ export class LakeQueryService implements LakeQueries {
     this.sandbox.close();
   }
 
-  private async run(sql: string, params: readonly unknown[]): Promise<QueryResult> {
+  private async run(sql: string, params: readonly unknown[], cutoff: number): Promise<QueryResult> {
     const boundParams = checkParameters(params);
     await this.sandbox.refreshViews();
     // The second connection measures the bytes to scan while the first prepares the statement: the
@@ -133,7 +141,7 @@ export class LakeQueryService implements LakeQueries {
     for (const each of connections) this.connections.add(each);
     try {
       if (this.closed) throw new QueryError('CLOSED', 'The query service closed before the query started.');
-      return await this.runWithTimeout(connection, meterConnection, sql, boundParams);
+      return await this.runWithTimeout(connection, meterConnection, sql, boundParams, cutoff);
     } finally {
       for (const each of connections) {
         this.connections.delete(each);
@@ -147,6 +155,7 @@ export class LakeQueryService implements LakeQueries {
     meterConnection: DuckDBConnection,
     sql: string,
     params: BoundParameter[],
+    cutoff: number,
   ): Promise<QueryResult> {
     const startedAt = performance.now();
     let timedOut = false;
@@ -173,8 +182,8 @@ export class LakeQueryService implements LakeQueries {
       const measure = await measured;
       if ('error' in measure) throw measure.error;
       const bytesScanned = measure.bytes;
-      if (bytesScanned !== undefined && bytesScanned > this.bytesScannedCutoff) {
-        throw bytesScannedLimitError(bytesScanned, this.bytesScannedCutoff);
+      if (bytesScanned !== undefined && bytesScanned > cutoff) {
+        throw bytesScannedLimitError(bytesScanned, cutoff);
       }
       const reader = await prepared.streamAndReadUntil(this.maxRows + 1);
       const columnTypes = reader.columnTypes();

@@ -29,6 +29,9 @@ export class LakeSandbox {
     const instance = await DuckDBInstance.create(':memory:', {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
+      // Lake files are local: the OS page cache already holds them, and DuckDB's own copy of their bytes
+      // would keep files that compaction has deleted until the memory limit forced them out.
+      enable_external_file_cache: 'false',
     });
     const admin = await instance.connect();
     // Order matters: each setting below is refused once external access is off or the config is locked.

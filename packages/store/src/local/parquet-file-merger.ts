@@ -7,7 +7,14 @@ import { syncFile } from './durable-files.js';
 import { quoteLiteral, sortColumnsOf } from './parquet-partition-files.js';
 
 // Merging runs beside the writer and the queries on a laptop: one thread, a bounded memory, the rest spilled.
-const mergeSettings = { threads: '1', memory_limit: '256MB', preserve_insertion_order: 'false' };
+// A merge reads each input once and then deletes it, so DuckDB's cache of file contents would only hold
+// dead files (it grew to half the memory limit in a 10-minute e2e run).
+const mergeSettings = {
+  threads: '1',
+  memory_limit: '256MB',
+  preserve_insertion_order: 'false',
+  enable_external_file_cache: 'false',
+};
 
 export class ParquetFileMerger {
   private constructor(

@@ -50,7 +50,8 @@ export class ParquetPartitionFiles {
   ) {}
 
   static async open(lakeDir: string): Promise<ParquetPartitionFiles> {
-    const instance = await DuckDBInstance.create(':memory:');
+    // The writer reads files only to confirm keys: caching their contents would hold memory for nothing.
+    const instance = await DuckDBInstance.create(':memory:', { enable_external_file_cache: 'false' });
     const connection = await instance.connect();
     return new ParquetPartitionFiles(resolve(lakeDir), instance, connection);
   }

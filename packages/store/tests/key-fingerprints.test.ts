@@ -36,6 +36,22 @@ describe('FingerprintSet', () => {
     expect(others.filter((fingerprint) => set.has(fingerprint))).toEqual([]);
   });
 
+  it('while a growth is moved over bit by bit, still finds every fingerprint and refuses each one again', () => {
+    const set = new FingerprintSet();
+    const added = Array.from({ length: 20_000 }, (_, i) => fingerprintOf(`k-${i}`));
+    for (const [index, fingerprint] of added.entries()) {
+      expect(set.add(fingerprint)).toBe(true);
+      // Fingerprints added long before (still in the outgrown table, or already moved) and just before.
+      for (const earlier of [0, index >> 1, index - 1]) {
+        if (earlier < 0) continue;
+        expect(set.has(added[earlier] as number)).toBe(true);
+        expect(set.add(added[earlier] as number)).toBe(false);
+      }
+      expect(set.size).toBe(index + 1);
+    }
+    expect(added.every((fingerprint) => set.has(fingerprint))).toBe(true);
+  });
+
   it('holds fingerprints whose low bits are alike (they share slots and probe past each other)', () => {
     const alike = Array.from({ length: 1_000 }, (_, i) => (i + 1) * 2 ** 32 + 5);
     const set = FingerprintSet.of(alike);

@@ -30,10 +30,22 @@ function mix32(hash: number): number {
 }
 
 const initialSlots = 16;
+/**
+ * Slots of the outgrown table moved into the new one per add. A growth is spread over the adds that follow it
+ * instead of rehashing millions of slots at once (6M keys took 0.5 s, a pause of the whole event loop); at
+ * this pace the move ends after a sixth of the adds that fill the new table to its next growth.
+ */
+const slotsMovedPerAdd = 8;
 
-/** A set of fingerprints; it doubles once three quarters full, so it holds n of them in 11–21 × n bytes. */
+/**
+ * A set of fingerprints; it doubles once three quarters full, so it holds n of them in 11–21 × n bytes
+ * (up to half as much again while a growth is being moved over).
+ */
 export class FingerprintSet {
   private slots: Float64Array;
+  /** The table being moved into `slots` after a growth: it still holds every fingerprint it held then. */
+  private outgrown: Float64Array | null = null;
+  private nextSlotToMove = 0;
   private count = 0;
 
   constructor(expected = 0) {
@@ -43,8 +55,9 @@ export class FingerprintSet {
   }
 
   static of(fingerprints: Iterable<number>): FingerprintSet {
-    const set = new FingerprintSet();
-    for (const fingerprint of fingerprints) set.add(fingerprint);
+    const all = [...fingerprints];
+    const set = new FingerprintSet(all.length);
+    for (const fingerprint of all) set.add(fingerprint);
     return set;
   }
 
@@ -53,36 +66,54 @@ export class FingerprintSet {
   }
 
   has(fingerprint: number): boolean {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    // ToUint32 of the fingerprint: its low 32 bits, the well-mixed ones.
-    for (let slot = (fingerprint >>> 0) & mask; ; slot = (slot + 1) & mask) {
-      const held = slots[slot] as number;
-      if (held === fingerprint) return true;
-      if (held === 0) return false;
-    }
+    return (
+      slotOf(this.slots, fingerprint) >= 0 ||
+      (this.outgrown !== null && slotOf(this.outgrown, fingerprint) >= 0)
+    );
   }
 
   /** Adds it unless held; whether it was new. */
   add(fingerprint: number): boolean {
-    if ((this.count + 1) * 4 > this.slots.length * 3) this.grow();
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    for (let slot = (fingerprint >>> 0) & mask; ; slot = (slot + 1) & mask) {
-      const held = slots[slot] as number;
-      if (held === fingerprint) return false;
-      if (held === 0) {
-        slots[slot] = fingerprint;
-        this.count += 1;
-        return true;
-      }
+    if (this.outgrown) this.moveSome();
+    const slot = slotOf(this.slots, fingerprint);
+    if (slot >= 0 || (this.outgrown !== null && slotOf(this.outgrown, fingerprint) >= 0)) return false;
+    if ((this.count + 1) * 4 > this.slots.length * 3) {
+      this.grow();
+      return this.add(fingerprint);
     }
+    this.slots[-slot - 1] = fingerprint;
+    this.count += 1;
+    return true;
   }
 
   private grow(): void {
-    const old = this.slots;
-    this.slots = new Float64Array(old.length * 2);
-    this.count = 0;
-    for (const fingerprint of old) if (fingerprint !== 0) this.add(fingerprint);
+    // A move still under way finishes first; at slotsMovedPerAdd it always has by now.
+    while (this.outgrown) this.moveSome();
+    this.outgrown = this.slots;
+    this.nextSlotToMove = 0;
+    this.slots = new Float64Array(this.outgrown.length * 2);
+  }
+
+  private moveSome(): void {
+    const outgrown = this.outgrown as Float64Array;
+    const end = Math.min(this.nextSlotToMove + slotsMovedPerAdd, outgrown.length);
+    for (let slot = this.nextSlotToMove; slot < end; slot += 1) {
+      const fingerprint = outgrown[slot] as number;
+      // Never already in the new table: add() puts only fingerprints the outgrown table lacks there.
+      if (fingerprint !== 0) this.slots[-slotOf(this.slots, fingerprint) - 1] = fingerprint;
+    }
+    this.nextSlotToMove = end;
+    if (end === outgrown.length) this.outgrown = null;
+  }
+}
+
+/** The fingerprint's slot in the table if held there, else −1 − the empty slot where it would go. */
+function slotOf(slots: Float64Array, fingerprint: number): number {
+  const mask = slots.length - 1;
+  // ToUint32 of the fingerprint: its low 32 bits, the well-mixed ones.
+  for (let slot = (fingerprint >>> 0) & mask; ; slot = (slot + 1) & mask) {
+    const held = slots[slot] as number;
+    if (held === fingerprint) return slot;
+    if (held === 0) return -slot - 1;
   }
 }

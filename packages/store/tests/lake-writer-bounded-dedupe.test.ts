@@ -73,6 +73,28 @@ describe('LakeWriter exactly-once with bounded memory', () => {
     expect(writer.stats.duplicatesSkipped).toBe(1);
   });
 
+  it('reads neither hour back every flush once the hour being written and the hour before outgrow the bound together', async () => {
+    writer = await openWriter(16);
+    const hourBefore = Array.from({ length: 8 }, (_, i) => `h0-${i}`);
+    await write(readingsReceivedAt(inHour(1) - 120_000, hourBefore));
+    for (let flush = 0; flush < 3; flush += 1) {
+      await write(
+        readingsReceivedAt(
+          inHour(1) + flush * 1_000,
+          ['a', 'b', 'c'].map((k) => `h1-${flush}${k}`),
+        ),
+      );
+    }
+    // 8 + 9 keys: the two hours one check needs no longer fit beside each other; the hour written stays within it.
+    for (let flush = 3; flush < 9; flush += 1) {
+      await write(readingsReceivedAt(inHour(1) + flush * 1_000, [`h1-${flush}`, 'h0-0', 'h1-0a', 'h0-7']));
+    }
+    expect(writer.stats.keysReadFromFiles).toBe(0);
+    expect(await countOf('telemetry')).toBe(8 + 9 + 6);
+    expect(await countOf('telemetry', "message_id IN ('h0-0', 'h0-7', 'h1-0a')")).toBe(3);
+    expect(writer.stats.duplicatesSkipped).toBe(6 * 3);
+  });
+
   it('checks a partition with more rows than it remembers keys against its files, and counts each reading once in the rollups', async () => {
     writer = await openWriter(3);
     await write(readingsReceivedAt(inHour(0), ['a', 'b', 'c']));

@@ -21,6 +21,7 @@ import {
   validateLakeRows,
   WrittenKeysByPartition,
   type AnyLakeRow,
+  type KeyCheck,
   type LakeRow,
   type PartitionBatch,
 } from '../core/index.js';
@@ -43,7 +44,8 @@ export interface LakeWriterOptions {
    * The most idempotency keys remembered, whole partitions at a time, as fingerprints of 11–21 bytes each:
    * ~170 MB at most by default, enough for an hour and the one before it at 4,000,000 readings an hour. A
    * partition with more rows than this is checked against its files by DuckDB at each flush instead,
-   * which costs a scan of its key columns.
+   * which costs a scan of its key columns; so is the hour before once it no longer fits beside the hour
+   * being written (a scan of 2M keys took ~65 ms a flush, of 8M ~180 ms).
    * @default 8_000_000
    */
   readonly maxRememberedKeys?: number;
@@ -60,6 +62,11 @@ export interface LakeWriterStats {
   readonly rowsWritten: Record<AnyLakeTableName, number>;
   readonly filesWritten: number;
   readonly duplicatesSkipped: number;
+  /**
+   * Idempotency keys read back from Parquet files: those of partitions written before this writer opened, or
+   * forgotten to make room. It grows once per such partition, not per flush.
+   */
+  readonly keysReadFromFiles: number;
   /** Rows held in memory and not yet in Parquet, those the running flush is writing included. */
   readonly bufferedRows: number;
   /** Why the last flush failed, until a flush succeeds; rows stay buffered meanwhile. */
@@ -73,6 +80,8 @@ interface UnwrittenRows {
   readonly rows: LakeRow<LakeTableName>[];
   readonly fingerprints: number[];
   readonly duplicates: number;
+  /** The partitions whose keys the rows were checked against. */
+  readonly check: KeyCheck;
 }
 
 export class LakeWriter {
@@ -83,6 +92,7 @@ export class LakeWriter {
   private readonly writtenKeys: WrittenKeysByPartition;
   private filesWritten = 0;
   private duplicatesSkipped = 0;
+  private keysReadFromFiles = 0;
   private lastFlushError: string | null = null;
   private flushQueue: Promise<void> = Promise.resolve();
   /** The flush waiting behind the running one, if any: it will write every row buffered by then. */
@@ -228,6 +238,7 @@ export class LakeWriter {
       rowsWritten: { ...this.rowsWritten },
       filesWritten: this.filesWritten,
       duplicatesSkipped: this.duplicatesSkipped,
+      keysReadFromFiles: this.keysReadFromFiles,
       bufferedRows: this.bufferedRowCount,
       lastFlushError: this.lastFlushError,
     };
@@ -317,7 +328,7 @@ export class LakeWriter {
       await this.files.publish(table, batch.partitionPath, unwritten.rows);
       this.filesWritten += 1;
       this.rowsWritten[table] += unwritten.rows.length;
-      this.writtenKeys.addWritten(batch.partitionPath, unwritten.fingerprints);
+      this.writtenKeys.addWritten(unwritten.check, unwritten.fingerprints);
       if (table === 'telemetry') this.bufferRollupsOf(unwritten.rows as LakeRow<'telemetry'>[]);
     }
     this.duplicatesSkipped += unwritten.duplicates;
@@ -327,7 +338,7 @@ export class LakeWriter {
    * The batch's rows whose keys are neither in their partition nor in the hour before it: a device that
    * resends a message whose PUBACK a restart lost gives it a new receive time, which can fall in the next hour.
    * Fingerprints held in memory rule most rows out at once; the files decide for the rest — rows whose
-   * fingerprint matched, and every row when a partition has more keys than the writer holds.
+   * fingerprint matched, and every row for a partition whose keys are not held.
    */
   private async selectUnwritten(
     table: LakeTableName,
@@ -335,35 +346,57 @@ export class LakeWriter {
   ): Promise<UnwrittenRows> {
     const rows = batch.rows as LakeRow<LakeTableName>[];
     const receivedAt = (rows[0] as Record<string, unknown>)[lakeTables[table].partitionTime] as number;
-    const partitionPaths = [batch.partitionPath, partitionPathFor(table, receivedAt - hourMs)];
+    const hourBefore = partitionPathFor(table, receivedAt - hourMs);
+    const check: KeyCheck = { written: batch.partitionPath, alsoChecked: [hourBefore] };
+    const partitionPaths = [check.written, hourBefore];
     const held: Pick<FingerprintSet, 'has'>[] = [];
+    const notHeld: string[] = [];
     for (const partitionPath of partitionPaths) {
-      const keys = await this.writtenKeysIn(table, partitionPath);
+      const keys = await this.writtenKeysIn(table, partitionPath, check);
       if (keys) held.push(keys);
+      else notHeld.push(partitionPath);
     }
     const [someHeld, otherHeld] = held;
     const screened = screenRows(table, rows, {
       has: (fingerprint) => someHeld?.has(fingerprint) === true || otherHeld?.has(fingerprint) === true,
     });
-    const allHeld = held.length === partitionPaths.length;
-    const sure = allHeld
-      ? { rows: screened.unwritten, fingerprints: screened.unwrittenFingerprints }
-      : { rows: [], fingerprints: [] };
-    const toConfirm = allHeld
-      ? { rows: screened.maybeWritten, fingerprints: screened.maybeWrittenFingerprints }
-      : {
-          rows: [...screened.unwritten, ...screened.maybeWritten],
-          fingerprints: [...screened.unwrittenFingerprints, ...screened.maybeWrittenFingerprints],
-        };
-    if (toConfirm.rows.length === 0) return { ...sure, duplicates: screened.repeatsInBatch };
+    // A row no held fingerprint matched can only be in the partitions not held; one matched, in either.
+    const unwritten = await this.notInFiles(table, notHeld, {
+      rows: screened.unwritten,
+      fingerprints: screened.unwrittenFingerprints,
+    });
+    const unmatched = await this.notInFiles(table, partitionPaths, {
+      rows: screened.maybeWritten,
+      fingerprints: screened.maybeWrittenFingerprints,
+    });
+    const found =
+      screened.unwritten.length -
+      unwritten.rows.length +
+      screened.maybeWritten.length -
+      unmatched.rows.length;
+    return {
+      rows: [...unwritten.rows, ...unmatched.rows],
+      fingerprints: [...unwritten.fingerprints, ...unmatched.fingerprints],
+      duplicates: screened.repeatsInBatch + found,
+      check,
+    };
+  }
+
+  /** Those of the rows (with their fingerprints) whose keys no file of the partitions has. */
+  private async notInFiles(
+    table: LakeTableName,
+    partitionPaths: readonly string[],
+    candidates: { readonly rows: LakeRow<LakeTableName>[]; readonly fingerprints: number[] },
+  ): Promise<{ readonly rows: LakeRow<LakeTableName>[]; readonly fingerprints: number[] }> {
+    if (candidates.rows.length === 0 || partitionPaths.length === 0) return candidates;
     const inFiles = await this.gate.shared(() =>
-      this.files.indexesOfRowsAlreadyIn(table, partitionPaths, toConfirm.rows),
+      this.files.indexesOfRowsAlreadyIn(table, partitionPaths, candidates.rows),
     );
+    if (inFiles.size === 0) return candidates;
     const notInFiles = (_: unknown, index: number) => !inFiles.has(index);
     return {
-      rows: [...sure.rows, ...toConfirm.rows.filter(notInFiles)],
-      fingerprints: [...sure.fingerprints, ...toConfirm.fingerprints.filter(notInFiles)],
-      duplicates: screened.repeatsInBatch + inFiles.size,
+      rows: candidates.rows.filter(notInFiles),
+      fingerprints: candidates.fingerprints.filter(notInFiles),
     };
   }
 
@@ -390,23 +423,29 @@ export class LakeWriter {
 
   /**
    * Every key written to the partition, read from its files unless still in memory: those of files written
-   * before this writer opened, or of a partition forgotten to make room. Undefined if they are too many to hold.
+   * before this writer opened, or of a partition forgotten to make room. Undefined if they are checked against
+   * the files instead: too many to hold, or no room beside the partition the check writes.
    */
   private async writtenKeysIn(
     table: LakeTableName,
     partitionPath: string,
+    check: KeyCheck,
   ): Promise<Pick<FingerprintSet, 'has'> | undefined> {
     const held = this.writtenKeys.keysOf(partitionPath);
-    if (held || this.writtenKeys.isTooLarge(partitionPath)) return held;
-    const keyRows = await this.gate.shared(() =>
-      this.files.readKeyColumns(table, partitionPath, this.maxRememberedKeys),
+    if (held || this.writtenKeys.isCheckedAgainstFiles(partitionPath)) return held;
+    const keys = new FingerprintSet();
+    const keysRead = await this.gate.shared(() =>
+      this.files.readKeyColumns(table, partitionPath, this.maxRememberedKeys, (keyRows) => {
+        for (const keyRow of keyRows)
+          keys.add(fingerprintOf(rowKeyOf(table, keyRow as LakeRow<LakeTableName>)));
+      }),
     );
-    if (keyRows === undefined) {
-      this.writtenKeys.markTooLarge(partitionPath);
+    if (keysRead === undefined) {
+      this.writtenKeys.markCheckedAgainstFiles(partitionPath);
       return undefined;
     }
-    const keys = keyRows.map((keyRow) => fingerprintOf(rowKeyOf(table, keyRow as LakeRow<LakeTableName>)));
-    this.writtenKeys.hold(partitionPath, FingerprintSet.of(keys));
+    this.keysReadFromFiles += keysRead;
+    this.writtenKeys.hold(partitionPath, keys, check);
     return this.writtenKeys.keysOf(partitionPath);
   }
 }

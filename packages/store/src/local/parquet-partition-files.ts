@@ -94,25 +94,32 @@ export class ParquetPartitionFiles {
   }
 
   /**
-   * The idempotency-key columns of every row already written in the partition (none if it is new), or
-   * undefined when it holds more than `atMost` rows: they are not read, so memory stays bounded.
+   * Passes `visit` the idempotency-key columns of every row already written in the partition, one DuckDB chunk
+   * of rows (2,048) at a time, so that millions of keys never exist as JS rows at once; returns how many rows
+   * that was. When the partition holds more than `atMost` rows it reads none and returns undefined.
    */
   async readKeyColumns(
     table: LakeTableName,
     partitionPath: string,
     atMost: number,
-  ): Promise<Record<string, unknown>[] | undefined> {
+    visit: (keyRows: readonly Record<string, unknown>[]) => void,
+  ): Promise<number | undefined> {
     const files = await this.filesIn([partitionPath]);
-    if (files === null) return [];
+    if (files === null) return 0;
     const count = await this.connection.runAndReadAll(
       `SELECT count(*) AS n FROM read_parquet(${files}, union_by_name = true)`,
     );
     if (Number(count.getRowObjectsJS()[0]?.['n']) > atMost) return undefined;
     const columns = keyColumnsOf(table).map(quoteIdentifier).join(', ');
-    const reader = await this.connection.runAndReadAll(
+    const result = await this.connection.stream(
       `SELECT ${columns} FROM read_parquet(${files}, union_by_name = true)`,
     );
-    return reader.getRowObjectsJS();
+    let rows = 0;
+    for await (const keyRows of result.yieldRowObjectJs()) {
+      visit(keyRows);
+      rows += keyRows.length;
+    }
+    return rows;
   }
 
   /**

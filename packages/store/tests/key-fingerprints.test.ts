@@ -52,6 +52,17 @@ describe('FingerprintSet', () => {
     expect(added.every((fingerprint) => set.has(fingerprint))).toBe(true);
   });
 
+  it('frees its outgrown table through lookups alone once nothing more is added', () => {
+    const set = new FingerprintSet();
+    const added = Array.from({ length: 13 }, (_, i) => fingerprintOf(`k-${i}`));
+    for (const fingerprint of added) set.add(fingerprint);
+    // 13 fingerprints outgrew the first table of 16 slots: both tables are held while the move runs.
+    expect(set.bytes).toBe((16 + 32) * 8);
+    for (let lookup = 0; lookup < 2; lookup += 1) expect(set.has(fingerprintOf('absent'))).toBe(false);
+    expect(set.bytes).toBe(32 * 8);
+    expect(added.every((fingerprint) => set.has(fingerprint))).toBe(true);
+  });
+
   it('holds fingerprints whose low bits are alike (they share slots and probe past each other)', () => {
     const alike = Array.from({ length: 1_000 }, (_, i) => (i + 1) * 2 ** 32 + 5);
     const set = FingerprintSet.of(alike);

@@ -31,11 +31,13 @@ function mix32(hash: number): number {
 
 const initialSlots = 16;
 /**
- * Slots of the outgrown table moved into the new one per add. A growth is spread over the adds that follow it
- * instead of rehashing millions of slots at once (6M keys took 0.5 s, a pause of the whole event loop); at
- * this pace the move ends after a sixth of the adds that fill the new table to its next growth.
+ * Slots of the outgrown table moved into the new one per add or lookup. A growth is spread over the uses that
+ * follow it instead of rehashing millions of slots at once (6M keys took 0.5 s, a pause of the whole event
+ * loop); at this pace the move ends after a sixth of the adds that fill the new table to its next growth.
+ * Lookups move slots too, so that a set no longer added to (the hour before, once the hour has turned) frees
+ * its outgrown table all the same.
  */
-const slotsMovedPerAdd = 8;
+const slotsMovedPerUse = 8;
 
 /**
  * A set of fingerprints; it doubles once three quarters full, so it holds n of them in 11–21 × n bytes
@@ -65,7 +67,13 @@ export class FingerprintSet {
     return this.count;
   }
 
+  /** The memory its tables take: while a growth is being moved over, the outgrown table's too. */
+  get bytes(): number {
+    return this.slots.byteLength + (this.outgrown?.byteLength ?? 0);
+  }
+
   has(fingerprint: number): boolean {
+    if (this.outgrown) this.moveSome();
     return (
       slotOf(this.slots, fingerprint) >= 0 ||
       (this.outgrown !== null && slotOf(this.outgrown, fingerprint) >= 0)
@@ -87,7 +95,7 @@ export class FingerprintSet {
   }
 
   private grow(): void {
-    // A move still under way finishes first; at slotsMovedPerAdd it always has by now.
+    // A move still under way finishes first; at slotsMovedPerUse it always has by now.
     while (this.outgrown) this.moveSome();
     this.outgrown = this.slots;
     this.nextSlotToMove = 0;
@@ -96,7 +104,7 @@ export class FingerprintSet {
 
   private moveSome(): void {
     const outgrown = this.outgrown as Float64Array;
-    const end = Math.min(this.nextSlotToMove + slotsMovedPerAdd, outgrown.length);
+    const end = Math.min(this.nextSlotToMove + slotsMovedPerUse, outgrown.length);
     for (let slot = this.nextSlotToMove; slot < end; slot += 1) {
       const fingerprint = outgrown[slot] as number;
       // Never already in the new table: add() puts only fingerprints the outgrown table lacks there.

@@ -40,6 +40,11 @@ export const PlatformConfig = z.object({
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('warn'),
   /** The most a SQL query may scan (Parquet footers and column chunks), like an Athena workgroup's cutoff. */
   scanLimit: byteSize.default(10 * 1024 ** 3),
+  /**
+   * The most idempotency keys the lake writer holds in memory to drop redelivered readings (about 16 bytes
+   * each); a partition whose keys do not fit is checked against its Parquet files instead, which is slower.
+   */
+  rememberedKeys: z.coerce.number().int().min(0).default(8_000_000),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
 

@@ -103,7 +103,11 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
     const fileGate = new LakeFileGate();
     const compactor = await LakeCompactor.open({ lakeDir, gate: fileGate });
     stopsInOrder.push(() => compactor.close());
-    const lake = await LakeWriter.open({ lakeDir, gate: fileGate });
+    const lake = await LakeWriter.open({
+      lakeDir,
+      gate: fileGate,
+      maxRememberedKeys: config.rememberedKeys,
+    });
     stopsInOrder.push(() => lake.close());
     const liveFeed = new LiveFeed();
     const queries = await LakeQueryService.open({

@@ -53,6 +53,12 @@ describe('tributary arguments', () => {
     });
   });
 
+  it('refuses a --remembered-keys that is not a whole number of keys, naming the option', async () => {
+    await expect(runCli(['start', '--data-dir', dataDir, '--remembered-keys', '8M'])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/Invalid option:.*rememberedKeys/),
+    });
+  });
+
   it('refuses an unknown option, naming it', async () => {
     await expect(runCli(['start', '--http-prot', '8181'])).rejects.toMatchObject({
       stderr: expect.stringContaining('--http-prot'),

@@ -26,6 +26,8 @@ Usage:
       --interval-ms N                  milliseconds between two readings of a device (default: 1000)
       --log-level L                    debug | info | warn | error (default: warn)
       --scan-limit SIZE                the most one SQL query may scan, e.g. 500MB (default: 10GB)
+      --remembered-keys N              idempotency keys the lake holds in memory to drop redeliveries, ~16 bytes
+                                       each (default: 8000000); partitions beyond are checked against their files
   tributary thing create <name>        a thing with an ACTIVE certificate under the default device policy, through
                                        the running platform's IoT API; writes <name>.cert.pem, .private.key, root-CA.pem
       --type T  --attr key=value ...   its thing type and attributes
@@ -112,6 +114,7 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       'max-in-flight': { type: 'string' },
       'scan-limit': { type: 'string' },
+      'remembered-keys': { type: 'string' },
     },
   });
   if (
@@ -133,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
         intervalMs: values['interval-ms'],
         logLevel: values['log-level'],
         scanLimit: values['scan-limit'],
+        rememberedKeys: values['remembered-keys'],
       });
     case 'query':
       return runQueryCommand(positionals.join(' '), {

@@ -4,7 +4,8 @@
 // subscriber (pub→sub) in the same run. Measures sustained QoS 1 msg/s (target ≥ 0.8× bare aedes),
 // readings/s with batched payloads visible in SQL (≥ 1M/s), publish → queryable at half the maximum
 // message rate (p99 ≤ 1 s), and the platform's peak memory; with --minutes M (or BENCH_E2E_MINUTES) the
-// half-rate run lasts M minutes and its memory must stay flat.
+// half-rate run lasts M minutes and its memory must stay flat. --remembered-keys N starts the platform with
+// that bound on the lake writer's keys in memory, to measure the platform past it in a short run.
 import { parseArgs } from 'node:util';
 import { startEndpoint, type Endpoint } from '../ingest/ingest.js';
 import {
@@ -41,9 +42,9 @@ const drainTimeoutMs = 60_000;
 const memorySampleEveryMs = 2_000;
 
 export async function e2e(): Promise<boolean> {
-  const soakMinutes = soakMinutesOf(process.argv.slice(3), process.env.BENCH_E2E_MINUTES);
+  const { soakMinutes, rememberedKeys } = e2eOptionsOf(process.argv.slice(3), process.env.BENCH_E2E_MINUTES);
   const [platform, bare] = await Promise.all([
-    startPlatformProcess(),
+    startPlatformProcess(rememberedKeys === undefined ? [] : ['--remembered-keys', rememberedKeys]),
     startEndpoint('bare-aedes-subscribed'),
   ]);
   const memory = new MemorySampler(platform.pid, memorySampleEveryMs);
@@ -99,15 +100,23 @@ export async function e2e(): Promise<boolean> {
 const progress = (line: string) =>
   process.stderr.write(`e2e ${(performance.now() / 1000).toFixed(0).padStart(4)} s: ${line}\n`);
 
-function soakMinutesOf(args: readonly string[], fromEnv: string | undefined): number | undefined {
-  const { values } = parseArgs({ args: [...args], options: { minutes: { type: 'string' } } });
-  const raw = values.minutes ?? fromEnv;
-  if (raw === undefined) return undefined;
+function e2eOptionsOf(
+  args: readonly string[],
+  minutesFromEnv: string | undefined,
+): { readonly soakMinutes: number | undefined; readonly rememberedKeys: string | undefined } {
+  const { values } = parseArgs({
+    args: [...args],
+    options: { minutes: { type: 'string' }, 'remembered-keys': { type: 'string' } },
+  });
+  const raw = values.minutes ?? minutesFromEnv;
+  // The platform refuses a bound that is not a whole number of keys, before any load.
+  const rememberedKeys = values['remembered-keys'];
+  if (raw === undefined) return { soakMinutes: undefined, rememberedKeys };
   const minutes = Number(raw);
   if (!(minutes > 0)) {
     throw new Error(`--minutes must be a number of minutes above 0, not "${raw}" (e.g. --minutes 10)`);
   }
-  return minutes;
+  return { soakMinutes: minutes, rememberedKeys };
 }
 
 const singleReadingLoad: FleetLoad = {

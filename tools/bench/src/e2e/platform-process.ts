@@ -43,7 +43,8 @@ interface EndpointsFile {
   readonly rootCaPath: string;
 }
 
-export async function startPlatformProcess(): Promise<PlatformProcess> {
+/** Starts `tributary start` on a fresh data directory, with free ports and `platformArgs` besides. */
+export async function startPlatformProcess(platformArgs: readonly string[] = []): Promise<PlatformProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tributary-bench-e2e-'));
   const ports = ['--mqtt-port', '--mqtts-port', '--iot-port', '--http-port'].flatMap((o) => [o, '0']);
   const node = [
@@ -55,7 +56,7 @@ export async function startPlatformProcess(): Promise<PlatformProcess> {
   ];
   const child = spawn(
     process.execPath,
-    [...node, cliMain, 'start', '--data-dir', dataDir, '--devices', '0', ...ports],
+    [...node, cliMain, 'start', '--data-dir', dataDir, '--devices', '0', ...ports, ...platformArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

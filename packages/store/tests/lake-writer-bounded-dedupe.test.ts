@@ -1,7 +1,7 @@
 // The lake writer's exactly-once with bounded memory, with real DuckDB and real files: once the keys of a
 // partition are forgotten to make room, or a partition holds more rows than the writer remembers keys, a
 // redelivery into it is still written once — and counted once in the rollups.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -119,6 +119,31 @@ describe('LakeWriter exactly-once with bounded memory', () => {
     ]);
     expect(await countOf('telemetry')).toBe(6);
     expect(writer.stats.duplicatesSkipped).toBe(2);
+  });
+
+  it('fails the flush and keeps its rows when a file of the partition cannot be read', async () => {
+    writer = await openWriter(1_000_000);
+    const ids = Array.from({ length: 60_000 }, (_, i) => `m-${i}`);
+    await write(readingsReceivedAt(inHour(0), ids.slice(0, 10_000)));
+    await write(readingsReceivedAt(inHour(0) + 20_000, ids.slice(10_000)));
+    await writer.close();
+    // Damage the message_id pages of the second file; its footer (and so its row count) stays readable.
+    const partition = join(lakeDir, 'telemetry/year=2026/month=11/day=25/hour=05');
+    const second = join(partition, (await readdir(partition)).sort()[1] as string);
+    const chunk = await duckdb.runAndReadAll(
+      `SELECT data_page_offset::BIGINT AS at, total_compressed_size::BIGINT AS size FROM parquet_metadata('${second}') ` +
+        `WHERE path_in_schema = 'message_id'`,
+    );
+    const { at, size } = chunk.getRowObjectsJS()[0] as { at: bigint; size: bigint };
+    const file = await open(second, 'r+');
+    await file.write(Buffer.alloc(256, 0xa5), 0, 256, Number(at) + Number(size) - 300);
+    await file.close();
+
+    writer = await openWriter(1_000_000);
+    writer.append('telemetry', readingsReceivedAt(inHour(0) + 30_000, ['m-59999']));
+    await expect(writer.flush()).rejects.toThrow();
+    expect(writer.stats).toMatchObject({ bufferedRows: 1, rowsWritten: { telemetry: 0 } });
+    await rm(second);
   });
 
   it('reads the keys again from the files compaction merged, which hold the same rows', async () => {

@@ -8,7 +8,11 @@ const setOf = (...keys: number[]) => FingerprintSet.of(keys);
 const heldOf = (keys: WrittenKeysByPartition, partitionPath: string, candidates: readonly number[]) =>
   candidates.filter((key) => keys.keysOf(partitionPath)?.has(key));
 /** A check writing to the partition, with an hour before no test here holds. */
-const writing = (written: string): KeyCheck => ({ written, alsoChecked: [`${written}-before`] });
+const writing = (written: string): KeyCheck => ({
+  table: 'telemetry',
+  written,
+  alsoChecked: [`${written}-before`],
+});
 
 describe('WrittenKeysByPartition', () => {
   it('holds every key of a partition or none of them', () => {
@@ -57,7 +61,7 @@ describe('WrittenKeysByPartition', () => {
 
   it('keeps the partition a check writes when the hour before does not fit beside it, and marks the hour before', () => {
     const keys = new WrittenKeysByPartition(5);
-    const check: KeyCheck = { written: 'h1', alsoChecked: ['h0'] };
+    const check: KeyCheck = { table: 'telemetry', written: 'h1', alsoChecked: ['h0'] };
     keys.hold('h1', setOf(1, 2, 3), check);
     keys.hold('h0', setOf(10, 11, 12), check);
     expect([keys.keysOf('h0'), keys.isCheckedAgainstFiles('h0')]).toEqual([undefined, true]);
@@ -67,7 +71,7 @@ describe('WrittenKeysByPartition', () => {
 
   it('marks the hour before, rather than forgetting it, when the partition written grows past room for both', () => {
     const keys = new WrittenKeysByPartition(5);
-    const check: KeyCheck = { written: 'h1', alsoChecked: ['h0'] };
+    const check: KeyCheck = { table: 'telemetry', written: 'h1', alsoChecked: ['h0'] };
     keys.hold('h0', setOf(10, 11), check);
     keys.hold('h1', setOf(1, 2), check);
     keys.keysOf('h0');
@@ -75,5 +79,44 @@ describe('WrittenKeysByPartition', () => {
     expect([keys.keysOf('h0'), keys.isCheckedAgainstFiles('h0')]).toEqual([undefined, true]);
     expect(heldOf(keys, 'h1', [1, 2, 3, 4, 10])).toEqual([1, 2, 3, 4]);
     expect(keys.size).toBe(4);
+  });
+
+  it('forgets the partitions no check uses before marking any in use', () => {
+    const keys = new WrittenKeysByPartition(6);
+    keys.hold('t/h-5', setOf(1, 2), writing('t/h-5'));
+    const check: KeyCheck = { table: 'telemetry', written: 't/h1', alsoChecked: ['t/h0'] };
+    keys.hold('t/h1', setOf(3, 4), check);
+    keys.hold('t/h0', setOf(5, 6), check);
+    keys.addWritten(check, [7]);
+    expect([keys.keysOf('t/h-5'), keys.isCheckedAgainstFiles('t/h-5')]).toEqual([undefined, false]);
+    expect(heldOf(keys, 't/h0', [5, 6])).toEqual([5, 6]);
+    expect(heldOf(keys, 't/h1', [3, 4, 7])).toEqual([3, 4, 7]);
+  });
+
+  it("marks an hour before in use, then another table's partition being written, never the one the check writes", () => {
+    const keys = new WrittenKeysByPartition(10);
+    const telemetry: KeyCheck = { table: 'telemetry', written: 't/h1', alsoChecked: ['t/h0'] };
+    const shadows: KeyCheck = { table: 'shadow_history', written: 's/h1', alsoChecked: ['s/h0'] };
+    keys.hold('t/h1', setOf(1, 2, 3, 4), telemetry);
+    keys.hold('t/h0', setOf(5, 6, 7), telemetry);
+    keys.hold('s/h1', setOf(10, 11, 12, 13), shadows);
+    expect([keys.isCheckedAgainstFiles('t/h0'), keys.isCheckedAgainstFiles('t/h1'), keys.size]).toEqual([
+      true,
+      false,
+      8,
+    ]);
+    keys.addWritten(shadows, [14, 15, 16]);
+    expect([keys.isCheckedAgainstFiles('t/h1'), keys.isCheckedAgainstFiles('s/h1'), keys.size]).toEqual([
+      true,
+      false,
+      7,
+    ]);
+  });
+
+  it('does not read the hour before when its files hold more keys than fit beside the partition written', () => {
+    const keys = new WrittenKeysByPartition(10);
+    const check: KeyCheck = { table: 'telemetry', written: 't/h1', alsoChecked: ['t/h0'] };
+    keys.hold('t/h1', setOf(1, 2, 3, 4, 5, 6), check);
+    expect([keys.roomFor('t/h1', check), keys.roomFor('t/h0', check)]).toEqual([10, 4]);
   });
 });

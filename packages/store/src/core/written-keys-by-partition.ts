@@ -3,17 +3,19 @@
 // from a held partition was never written there. Memory stays bounded by forgetting whole partitions, least
 // recently used first; a forgotten partition is read from its files again the next time rows go there.
 //
-// One flush's check needs two partitions at once: the one its rows go to, and the hour before, where a resent
-// message can already be. When both do not fit, the partition written is kept and the hour before is checked
-// against its files from then on: forgetting either to make room for the other would read it back from its
-// files at the next flush, and the other forgotten in turn, every flush.
+// Each table's latest check needs two partitions at once: the one its rows go to, and the hour before, where a
+// resent message can already be. A partition still in use is never forgotten only to be read back from its files
+// at the next flush (two partitions doing that to each other would read millions of keys every flush): when
+// room runs out, partitions no check uses go first; then an hour before, then another table's partition being
+// written are marked as checked against their files from then on. The partition the check writes always stays.
 import { FingerprintSet } from './key-fingerprints.js';
 
 /** Ten years of hourly partitions of one table. */
 const partitionsCheckedAgainstFilesRemembered = 100_000;
 
-/** The partitions one check uses: `written`, where its rows go, and those it only rules keys out against. */
+/** The partitions one table's check uses: `written`, where its rows go, and those it only rules keys out against. */
 export interface KeyCheck {
+  readonly table: string;
   readonly written: string;
   readonly alsoChecked: readonly string[];
 }
@@ -23,10 +25,12 @@ export class WrittenKeysByPartition {
   private readonly partitions = new Map<string, FingerprintSet>();
   /**
    * Partitions never held again, checked against their files instead: those whose keys alone exceed the bound,
-   * and those that did not fit beside the partition a check writes. Capped too; a partition dropped from it is
-   * read (or counted, from Parquet metadata) again when next used.
+   * and those still in use when room ran out. Capped too; a partition dropped from it is read (or counted,
+   * from Parquet metadata) again when next used.
    */
   private readonly checkedAgainstFiles = new Set<string>();
+  /** Each table's latest check: the partitions in use. */
+  private readonly latestChecks = new Map<string, KeyCheck>();
   private heldKeys = 0;
 
   constructor(private readonly capacity: number) {}
@@ -54,17 +58,28 @@ export class WrittenKeysByPartition {
   }
 
   /**
-   * Holds the keys of every row in one of the check's partitions, read from its files, forgetting the least
-   * recently used partitions to make room — never the one the check writes. Keys beyond the bound on their own
-   * are not held, nor those of a partition the check only rules keys out against that does not fit beside the
-   * one it writes: either is marked as checked against its files.
+   * The most keys of one of the check's partitions worth reading from its files: the bound for the partition
+   * it writes; beside it, for the others, what is left of the bound (a partition with more is marked instead).
+   */
+  roomFor(partitionPath: string, check: KeyCheck): number {
+    if (partitionPath === check.written) return this.capacity;
+    return this.capacity - (this.partitions.get(check.written)?.size ?? 0);
+  }
+
+  /**
+   * Holds the keys of every row in one of the check's partitions, read from its files, making room as above.
+   * Keys beyond the bound on their own are not held, nor those of a partition the check only rules keys out
+   * against that does not fit beside the one it writes: either is marked as checked against its files.
    */
   hold(partitionPath: string, keysInFiles: FingerprintSet, check: KeyCheck): void {
-    if (keysInFiles.size > this.capacity) return this.markCheckedAgainstFiles(partitionPath);
+    this.latestChecks.set(check.table, check);
+    if (keysInFiles.size > this.roomFor(partitionPath, check)) {
+      return this.markCheckedAgainstFiles(partitionPath);
+    }
     this.forget(partitionPath);
     this.partitions.set(partitionPath, keysInFiles);
     this.heldKeys += keysInFiles.size;
-    this.forgetBeyondCapacity(check);
+    this.makeRoom(check);
   }
 
   /**
@@ -72,11 +87,12 @@ export class WrittenKeysByPartition {
    * next used. Makes room as `hold` does.
    */
   addWritten(check: KeyCheck, writtenKeys: readonly number[]): void {
+    this.latestChecks.set(check.table, check);
     const keys = this.partitions.get(check.written);
     if (!keys) return;
     for (const key of writtenKeys) if (keys.add(key)) this.heldKeys += 1;
     if (keys.size > this.capacity) this.markCheckedAgainstFiles(check.written);
-    else this.forgetBeyondCapacity(check);
+    else this.makeRoom(check);
   }
 
   /** Marks a partition as checked against its files from now on, dropping whatever of it was held. */
@@ -89,20 +105,34 @@ export class WrittenKeysByPartition {
     }
   }
 
-  private forget(partitionPath: string): void {
+  /** Forgets a partition's keys: they are read from its files again when next needed. */
+  forget(partitionPath: string): void {
     const keys = this.partitions.get(partitionPath);
     if (!keys) return;
     this.heldKeys -= keys.size;
     this.partitions.delete(partitionPath);
   }
 
-  /** Forgets partitions, least recently used first, except the one the check writes; marks those it still needs. */
-  private forgetBeyondCapacity(check: KeyCheck): void {
-    for (const [partitionPath] of this.partitions) {
-      if (this.heldKeys <= this.capacity) return;
-      if (partitionPath === check.written) continue;
-      if (check.alsoChecked.includes(partitionPath)) this.markCheckedAgainstFiles(partitionPath);
-      else this.forget(partitionPath);
+  /**
+   * Back within the bound: forgets the partitions no table's latest check uses, then marks the hours before
+   * in use, then the partitions other tables write — least recently used first each time, never the partition
+   * this check writes.
+   */
+  private makeRoom(check: KeyCheck): void {
+    if (this.heldKeys <= this.capacity) return;
+    const checks = [...this.latestChecks.values()];
+    const written = new Set(checks.map((latest) => latest.written));
+    const alsoChecked = new Set(checks.flatMap((latest) => latest.alsoChecked));
+    const steps: [(partitionPath: string) => boolean, (partitionPath: string) => void][] = [
+      [(path) => !written.has(path) && !alsoChecked.has(path), (path) => this.forget(path)],
+      [(path) => !written.has(path), (path) => this.markCheckedAgainstFiles(path)],
+      [(path) => path !== check.written, (path) => this.markCheckedAgainstFiles(path)],
+    ];
+    for (const [applies, free] of steps) {
+      for (const [partitionPath] of this.partitions) {
+        if (this.heldKeys <= this.capacity) return;
+        if (applies(partitionPath)) free(partitionPath);
+      }
     }
   }
 }

@@ -27,7 +27,7 @@ import {
 } from '../core/index.js';
 import { writeLakeCatalog } from './lake-catalog-files.js';
 import { LakeFileGate } from './lake-file-gate.js';
-import { ParquetPartitionFiles } from './parquet-partition-files.js';
+import { FileLeftVisibleError, ParquetPartitionFiles } from './parquet-partition-files.js';
 
 export interface LakeWriterOptions {
   /** The lake root; tables are its subdirectories. */
@@ -110,7 +110,7 @@ export class LakeWriter {
     private readonly lakeDir: string,
     private readonly files: ParquetPartitionFiles,
     private readonly maxBufferedRows: number,
-    private readonly maxRememberedKeys: number,
+    maxRememberedKeys: number,
     private readonly gate: LakeFileGate,
     flushIntervalMs: number,
   ) {
@@ -325,7 +325,11 @@ export class LakeWriter {
     if (isRollupTable(table)) return this.writeRollupPartition(table, batch);
     const unwritten = await this.selectUnwritten(table, batch);
     if (unwritten.rows.length > 0) {
-      await this.files.publish(table, batch.partitionPath, unwritten.rows);
+      await this.files.publish(table, batch.partitionPath, unwritten.rows).catch((error: unknown) => {
+        // Rows readers may see but the held keys lack: read them from the files at the next flush.
+        if (error instanceof FileLeftVisibleError) this.writtenKeys.forget(batch.partitionPath);
+        throw error;
+      });
       this.filesWritten += 1;
       this.rowsWritten[table] += unwritten.rows.length;
       this.writtenKeys.addWritten(unwritten.check, unwritten.fingerprints);
@@ -347,7 +351,7 @@ export class LakeWriter {
     const rows = batch.rows as LakeRow<LakeTableName>[];
     const receivedAt = (rows[0] as Record<string, unknown>)[lakeTables[table].partitionTime] as number;
     const hourBefore = partitionPathFor(table, receivedAt - hourMs);
-    const check: KeyCheck = { written: batch.partitionPath, alsoChecked: [hourBefore] };
+    const check: KeyCheck = { table, written: batch.partitionPath, alsoChecked: [hourBefore] };
     const partitionPaths = [check.written, hourBefore];
     const held: Pick<FingerprintSet, 'has'>[] = [];
     const notHeld: string[] = [];
@@ -435,10 +439,15 @@ export class LakeWriter {
     if (held || this.writtenKeys.isCheckedAgainstFiles(partitionPath)) return held;
     const keys = new FingerprintSet();
     const keysRead = await this.gate.shared(() =>
-      this.files.readKeyColumns(table, partitionPath, this.maxRememberedKeys, (keyRows) => {
-        for (const keyRow of keyRows)
-          keys.add(fingerprintOf(rowKeyOf(table, keyRow as LakeRow<LakeTableName>)));
-      }),
+      this.files.readKeyColumns(
+        table,
+        partitionPath,
+        this.writtenKeys.roomFor(partitionPath, check),
+        (keyRows) => {
+          for (const keyRow of keyRows)
+            keys.add(fingerprintOf(rowKeyOf(table, keyRow as LakeRow<LakeTableName>)));
+        },
+      ),
     );
     if (keysRead === undefined) {
       this.writtenKeys.markCheckedAgainstFiles(partitionPath);

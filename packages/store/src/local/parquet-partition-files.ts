@@ -42,6 +42,19 @@ export function sortColumnsOf(table: AnyLakeTableName): string {
     .join(', ');
 }
 
+/**
+ * A publish failed after its file became visible, and the file could not be withdrawn: readers may see its
+ * rows although the caller was told they were not written.
+ */
+export class FileLeftVisibleError extends Error {
+  constructor(
+    readonly dataFile: string,
+    cause: unknown,
+  ) {
+    super(`${String(cause)} (and ${dataFile}, already visible, could not be removed)`, { cause });
+  }
+}
+
 export class ParquetPartitionFiles {
   private constructor(
     private readonly lakeDir: string,
@@ -86,17 +99,26 @@ export class ParquetPartitionFiles {
     } catch (error) {
       // A truncated temp file is invisible to readers, but it would still use the space that ran out. A file
       // renamed but not made durable is withdrawn too: the caller keeps its rows, and the retry rewrites them.
-      await rm(renamed ? dataFile : temporaryFile, { force: true });
+      const withdrawn = await rm(renamed ? dataFile : temporaryFile, { force: true }).then(
+        () => true,
+        () => !renamed,
+      );
+      if (!withdrawn) throw new FileLeftVisibleError(dataFile, error);
       throw error;
     } finally {
-      await this.connection.run(`DROP TABLE IF EXISTS ${stagingTableOf(table)}`);
+      // The next publish replaces the staging table anyway: a failed drop must not report a published file as
+      // failed, whose rows the caller would then write again.
+      await this.connection.run(`DROP TABLE IF EXISTS ${stagingTableOf(table)}`).catch(() => undefined);
     }
   }
 
   /**
    * Passes `visit` the idempotency-key columns of every row already written in the partition, one DuckDB chunk
    * of rows (2,048) at a time, so that millions of keys never exist as JS rows at once; returns how many rows
-   * that was. When the partition holds more than `atMost` rows it reads none and returns undefined.
+   * that was. When the partition holds more than `atMost` rows it reads none and returns undefined. Throws if
+   * the stream ends early: DuckDB's node bindings end a stream whose scan failed (an I/O
+   * error, a damaged file) as if it were complete, and a partial set of keys held as complete would let a
+   * redelivered row be written twice.
    */
   async readKeyColumns(
     table: LakeTableName,
@@ -109,7 +131,8 @@ export class ParquetPartitionFiles {
     const count = await this.connection.runAndReadAll(
       `SELECT count(*) AS n FROM read_parquet(${files}, union_by_name = true)`,
     );
-    if (Number(count.getRowObjectsJS()[0]?.['n']) > atMost) return undefined;
+    const rowsInFiles = Number(count.getRowObjectsJS()[0]?.['n']);
+    if (rowsInFiles > atMost) return undefined;
     const columns = keyColumnsOf(table).map(quoteIdentifier).join(', ');
     const result = await this.connection.stream(
       `SELECT ${columns} FROM read_parquet(${files}, union_by_name = true)`,
@@ -118,6 +141,12 @@ export class ParquetPartitionFiles {
     for await (const keyRows of result.yieldRowObjectJs()) {
       visit(keyRows);
       rows += keyRows.length;
+    }
+    if (rows !== rowsInFiles) {
+      throw new Error(
+        `Reading the written keys of ${partitionPath} ended after ${rows} of its ${rowsInFiles} rows; ` +
+          'the scan failed, so the flush is retried.',
+      );
     }
     return rows;
   }

@@ -262,7 +262,9 @@ export class LakeWriter {
     // Rows appended while this flush runs may miss it: only those appended before it are promised.
     const appendedBeforeFlush = this.appendedRows;
     try {
-      for (const table of lakeTableNames) await this.writeTable(table);
+      for (const table of baseTableNames) await this.writeTable(table);
+      // Rollup files wait mostly on their fsyncs, which overlap when they are written together.
+      await allOrFirstError(rollupTableNames.map((table) => this.writeTable(table)));
       this.lastFlushError = null;
       this.markDurable(appendedBeforeFlush);
       for (const wake of this.roomWaiters.splice(0)) wake();
@@ -285,7 +287,7 @@ export class LakeWriter {
     const rows = this.buffered[table];
     if (rows.length === 0) return;
     this.buffered[table] = [];
-    this.rowsBeingWritten = rows.length;
+    this.rowsBeingWritten += rows.length;
     const batches = groupRowsByPartition(table, rows);
     for (const [index, batch] of batches.entries()) {
       try {
@@ -294,7 +296,7 @@ export class LakeWriter {
       } catch (error) {
         const unwritten = batches.slice(index).flatMap((b) => b.rows);
         this.buffered[table] = [...unwritten, ...this.buffered[table]];
-        this.rowsBeingWritten = 0;
+        this.rowsBeingWritten -= unwritten.length;
         throw this.writeErrorOf(error, `${unwritten.length} "${table}" rows`, batch.partitionPath);
       }
     }
@@ -406,7 +408,7 @@ export class LakeWriter {
 
   /**
    * Rollups of exactly the telemetry rows just written — duplicates already dropped — buffered so that this
-   * same flush publishes them (rollup tables come after telemetry in lakeTableNames).
+   * same flush publishes them (rollup tables are written after the others).
    */
   private bufferRollupsOf(writtenReadings: readonly LakeRow<'telemetry'>[]): void {
     const rollups = rollupsOf(writtenReadings);
@@ -457,6 +459,15 @@ export class LakeWriter {
     this.writtenKeys.hold(partitionPath, keys, check);
     return this.writtenKeys.keysOf(partitionPath);
   }
+}
+
+const baseTableNames = lakeTableNames.filter((table) => !isRollupTable(table));
+const rollupTableNames = lakeTableNames.filter(isRollupTable);
+
+/** Waits for every one of the writes, then throws the first failure among them, if any. */
+async function allOrFirstError(writes: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function emptyPerTable<V>(initial: () => V): Record<AnyLakeTableName, V> {

@@ -56,6 +56,9 @@ export class FileLeftVisibleError extends Error {
 }
 
 export class ParquetPartitionFiles {
+  /** The end of the statements queued on the connection: see withConnection. */
+  private connectionTurn: Promise<unknown> = Promise.resolve();
+
   private constructor(
     private readonly lakeDir: string,
     private readonly instance: DuckDBInstance,
@@ -69,7 +72,10 @@ export class ParquetPartitionFiles {
     return new ParquetPartitionFiles(resolve(lakeDir), instance, connection);
   }
 
-  /** Writes rows as one new Parquet file in the partition and returns its path once it is visible. */
+  /**
+   * Writes rows as one new Parquet file in the partition and returns its path once it is visible. Publishes
+   * may overlap: each holds the DuckDB connection only to write its temp file, not through its fsyncs.
+   */
   async publish(
     table: AnyLakeTableName,
     partitionPath: string,
@@ -81,16 +87,7 @@ export class ParquetPartitionFiles {
     const firstCreated = await mkdir(directory, { recursive: true });
     let renamed = false;
     try {
-      const plan = stagingPlanOf(columnsOf(table), rows);
-      await createStagingTable(this.connection, stagingTableOf(table), plan);
-      await stageRows(this.connection, stagingTableOf(table), plan, rows);
-      // One row group has the same statistics in any order: sorting it would cost half the COPY's time for nothing
-      // (the compactor sorts the files it merges).
-      const order = rows.length > rowGroupRows ? ` ORDER BY ${sortColumnsOf(table)}` : '';
-      await this.connection.run(
-        `COPY (SELECT ${selectListOf(plan)} FROM ${stagingTableOf(table)}${order}) ` +
-          `TO ${quoteLiteral(temporaryFile)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupRows})`,
-      );
+      await this.withConnection(() => this.writeTemporaryFile(table, rows, temporaryFile));
       await syncFile(temporaryFile);
       await rename(temporaryFile, dataFile);
       renamed = true;
@@ -105,6 +102,25 @@ export class ParquetPartitionFiles {
       );
       if (!withdrawn) throw new FileLeftVisibleError(dataFile, error);
       throw error;
+    }
+  }
+
+  private async writeTemporaryFile(
+    table: AnyLakeTableName,
+    rows: readonly AnyLakeRow[],
+    temporaryFile: string,
+  ): Promise<void> {
+    try {
+      const plan = stagingPlanOf(columnsOf(table), rows);
+      await createStagingTable(this.connection, stagingTableOf(table), plan);
+      await stageRows(this.connection, stagingTableOf(table), plan, rows);
+      // One row group has the same statistics in any order: sorting it would cost half the COPY's time for nothing
+      // (the compactor sorts the files it merges).
+      const order = rows.length > rowGroupRows ? ` ORDER BY ${sortColumnsOf(table)}` : '';
+      await this.connection.run(
+        `COPY (SELECT ${selectListOf(plan)} FROM ${stagingTableOf(table)}${order}) ` +
+          `TO ${quoteLiteral(temporaryFile)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupRows})`,
+      );
     } finally {
       // The next publish replaces the staging table anyway: a failed drop must not report a published file as
       // failed, whose rows the caller would then write again.
@@ -120,7 +136,16 @@ export class ParquetPartitionFiles {
    * error, a damaged file) as if it were complete, and a partial set of keys held as complete would let a
    * redelivered row be written twice.
    */
-  async readKeyColumns(
+  readKeyColumns(
+    table: LakeTableName,
+    partitionPath: string,
+    atMost: number,
+    visit: (keyRows: readonly Record<string, unknown>[]) => void,
+  ): Promise<number | undefined> {
+    return this.withConnection(() => this.streamKeyColumns(table, partitionPath, atMost, visit));
+  }
+
+  private async streamKeyColumns(
     table: LakeTableName,
     partitionPath: string,
     atMost: number,
@@ -156,7 +181,15 @@ export class ParquetPartitionFiles {
    * partition with too many rows to remember is checked. It costs a scan of the key columns of every file
    * of the partitions, in DuckDB, and the staging of the rows' key columns.
    */
-  async indexesOfRowsAlreadyIn<T extends LakeTableName>(
+  indexesOfRowsAlreadyIn<T extends LakeTableName>(
+    table: T,
+    partitionPaths: readonly string[],
+    rows: readonly LakeRow<T>[],
+  ): Promise<Set<number>> {
+    return this.withConnection(() => this.semiJoinKeys(table, partitionPaths, rows));
+  }
+
+  private async semiJoinKeys<T extends LakeTableName>(
     table: T,
     partitionPaths: readonly string[],
     rows: readonly LakeRow<T>[],
@@ -185,6 +218,13 @@ export class ParquetPartitionFiles {
     } finally {
       await this.connection.run(`DROP TABLE IF EXISTS ${candidates}`);
     }
+  }
+
+  /** One caller's statements at a time on the connection (staging tables are per table, not per call). */
+  private withConnection<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.connectionTurn.then(work);
+    this.connectionTurn = result.catch(() => undefined);
+    return result;
   }
 
   close(): void {

@@ -3,7 +3,9 @@
 // Kinesis AT_TIMESTAMP / AT_SEQUENCE_NUMBER iterator. Real segment files in a temp directory.
 import { appendFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
+import { silentLogger } from '@tributary/contracts';
 import { describe, expect, it } from 'vitest';
+import { ShardLog } from '../../src/local/stream/shard-log.js';
 import {
   envelope,
   numberOf,
@@ -82,6 +84,20 @@ describe('durable telemetry stream: durability', () => {
     const consumer = recordDeliveries(restarted);
     await expect.poll(() => restarted.processed).toBe(3);
     expect(consumer.numbersOf('pump-7')).toEqual([1, 2, 3]);
+  });
+
+  it('commits appends to a shard awaited one at a time, each as soon as it is made', async () => {
+    const log = await ShardLog.open({
+      shardDir: join(streams.dir, onlyShard),
+      segmentBytes: 1024 * 1024,
+      logger: silentLogger,
+      onDurable: () => undefined,
+    });
+    // The next append follows the previous one's commit at once, while that commit is ending.
+    const sequenceNumbers: number[] = [];
+    for (const n of range(1, 3)) sequenceNumbers.push(await log.append(envelope('pump-7', n), Date.now()));
+    await log.close();
+    expect(sequenceNumbers).toEqual([1, 2, 3]);
   });
 
   it('cuts a torn record off the tail on open and never delivers it', async () => {

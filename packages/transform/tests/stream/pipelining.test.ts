@@ -1,7 +1,13 @@
 // A processor that takes a batch before its output is durable (the lake writes on a timer) returns
 // `durable`: the shard hands it the next batches meanwhile, and checkpoints only what became durable, in
 // order. Batches are bounded by bytes too, so a shard of batched readings hands over bounded work.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { silentLogger } from '@tributary/contracts';
 import { describe, expect, it } from 'vitest';
+import { readCheckpoint } from '../../src/local/stream/checkpoint-file.js';
+import { ShardConsumer } from '../../src/local/stream/shard-consumer.js';
+import { ShardLog } from '../../src/local/stream/shard-log.js';
 import { envelope, numberOf, recordDeliveries, useOneShardStreams } from './stream-test-kit.js';
 
 const streams = useOneShardStreams();
@@ -61,6 +67,49 @@ describe('durable telemetry stream: batches taken before they are durable', () =
     await expect.poll(() => consumer.batches.length).toBe(4);
     durabilities[3]!.settle();
     await expect.poll(() => stream.processed).toBe(4);
+  });
+
+  it('writes one checkpoint for the batches one flush made durable together', async () => {
+    const shardDir = join(streams.dir, 'shardId-000000000000');
+    await mkdir(shardDir);
+    const checkpoints: number[] = [];
+    const log = await ShardLog.open({
+      shardDir,
+      segmentBytes: 1024 * 1024,
+      logger: silentLogger,
+      onDurable: () => consumer.notifyRecords(),
+    });
+    const consumer = new ShardConsumer({
+      shardId: 'shardId-000000000000',
+      shardDir,
+      log,
+      checkpoint: 0,
+      maxBatchSize: 2,
+      maxBatchBytes: 1024 * 1024,
+      maxBatchesAwaitingDurability: 4,
+      maxAttempts: 3,
+      logger: silentLogger,
+      onCheckpoint: (records) => checkpoints.push(records),
+      stopGraceMs: 1_000,
+    });
+    const flush = pendingDurability();
+    let taken = 0;
+    consumer.start({
+      process: async (records) => {
+        taken += records.length;
+        return { batchItemFailures: [], durable: flush.durable };
+      },
+      deadLetter: async () => undefined,
+    });
+    await Promise.all(range(1, 6).map((n) => log.append(envelope('pump-7', n), Date.now())));
+    await expect.poll(() => taken).toBe(6);
+    flush.settle();
+    await expect.poll(() => consumer.checkpoint).toBe(6);
+    await consumer.stop();
+    await log.close();
+    // Three batches of two, made durable by one flush: one checkpoint write moved past all six.
+    expect(checkpoints).toEqual([6]);
+    expect(await readCheckpoint(shardDir)).toBe(6);
   });
 
   it('delivers again, from the checkpoint, every batch after one whose durability failed', async () => {

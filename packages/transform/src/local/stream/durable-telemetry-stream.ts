@@ -32,7 +32,11 @@ export interface DurableTelemetryStreamOptions {
    * a batch of batched readings stays a short, bounded piece of work. Lambda's limit is 6 MB. @default 1 MiB
    */
   readonly maxBatchBytes?: number;
-  /** Per shard, batches taken by the processor and waiting to be durable before the next one waits. @default 4 */
+  /**
+   * Per shard, batches taken by the processor and waiting to be durable before the next one waits. Batches one
+   * lake flush makes durable together share one checkpoint write, so many small batches cost no more fsyncs
+   * than a few large ones. @default 16
+   */
   readonly maxBatchesAwaitingDurability?: number;
   /** Attempts per record before it is dead-lettered. @default 3 */
   readonly maxAttempts?: number;
@@ -203,7 +207,7 @@ export class DurableTelemetryStream implements TelemetryStream {
       checkpoint: Math.min(await readCheckpoint(shardDir), log.durableSequence),
       maxBatchSize: this.options.maxBatchSize ?? 500,
       maxBatchBytes: this.options.maxBatchBytes ?? 1024 * 1024,
-      maxBatchesAwaitingDurability: this.options.maxBatchesAwaitingDurability ?? 4,
+      maxBatchesAwaitingDurability: this.options.maxBatchesAwaitingDurability ?? 16,
       maxAttempts: this.options.maxAttempts ?? 3,
       logger,
       onCheckpoint: (records) => this.afterCheckpoint(records),

@@ -41,6 +41,15 @@ export interface ShardHandlers {
   readonly deadLetter: StreamDeadLetterHandler;
 }
 
+/** A batch the processor took, as its checkpoint's turn sees it. */
+interface TakenBatch {
+  durable: boolean;
+  /** The batch taken after it. */
+  next?: TakenBatch;
+  /** Records of this and earlier batches whose checkpoint this one left to its successor. */
+  carried?: number;
+}
+
 type StepOutcome = 'progress' | 'idle' | 'bisect' | 'retry';
 
 const retryDelayMs = (failuresInARow: number) => Math.min(50 * 2 ** failuresInARow, 2_000);
@@ -56,6 +65,8 @@ export class ShardConsumer {
   private checkpoints: Promise<void> = Promise.resolve();
   /** One entry per taken batch not yet checkpointed: resolves at its checkpoint (or when it is given up). */
   private awaitingDurability: Promise<void>[] = [];
+  /** The batch taken last, whose successor (once taken) it links to. */
+  private lastTaken: TakenBatch | undefined;
   /** Bumped when taken batches are given up (a rewind, a failed durability): their checkpoints are not written. */
   private generation = 0;
   private checkpointFailure: { readonly error: unknown } | undefined;
@@ -232,21 +243,33 @@ export class ShardConsumer {
 
   /**
    * The processor took the first `count` unprocessed records: their checkpoint is written, after those of
-   * the batches taken before them, once `durable` resolves (at once without it).
+   * the batches taken before them, once `durable` resolves (at once without it). A batch whose successor is
+   * already durable by its turn leaves the write to that successor: one lake flush makes several batches
+   * durable at once, and each checkpoint write costs two fsyncs.
    */
   private take(count: number, durable: Promise<void> | undefined): void {
     const taken = this.unprocessed.splice(0, count);
     const last = (taken[taken.length - 1] as StoredRecord).sequenceNumber;
     this.takenThrough = last;
     const generation = this.generation;
+    const batch: TakenBatch = { durable: false };
     // Observed now, so a rejection waiting its turn in the chain is never an unhandled one.
     const outcome = (durable ?? Promise.resolve()).then(
-      () => undefined,
+      () => {
+        batch.durable = true;
+      },
       (error: unknown) => ({ error }),
     );
+    const previous = this.lastTaken;
+    this.lastTaken = batch;
     this.checkpoints = this.checkpoints.then(async () => {
       const failed = await outcome;
+      const carried = previous?.carried ?? 0;
       if (generation !== this.generation || this.checkpointFailure || this.abandoned) return;
+      if (!failed && batch.next?.durable) {
+        batch.carried = carried + count;
+        return;
+      }
       try {
         if (failed) throw failed.error;
         await writeCheckpoint(this.options.shardDir, last);
@@ -257,8 +280,9 @@ export class ShardConsumer {
         return;
       }
       this.checkpointed = last;
-      this.options.onCheckpoint(count);
+      this.options.onCheckpoint(carried + count);
     });
+    if (previous) previous.next = batch;
     this.awaitingDurability.push(this.checkpoints);
   }
 
@@ -268,6 +292,7 @@ export class ShardConsumer {
     await this.checkpoints;
     this.checkpointFailure = undefined;
     this.awaitingDurability = [];
+    this.lastTaken = undefined;
     this.unprocessed = [];
   }
 

@@ -63,7 +63,7 @@ export class ShardLog {
   append(data: TelemetryEnvelope, arrival: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.pending.push({ data, arrival, resolve, reject });
-      this.committing ??= this.commitPending().finally(() => (this.committing = undefined));
+      this.committing ??= this.commitPending();
     });
   }
 
@@ -101,21 +101,30 @@ export class ShardLog {
     await this.active.close();
   }
 
+  /**
+   * Commits pending appends, group by group, until none is left. It stops being the running commit in the same
+   * step as it finds nothing pending: an append awaited just before (a caller appending one record at a time)
+   * must start the next commit, not join one that is ending.
+   */
   private async commitPending(): Promise<void> {
-    while (this.pending.length > 0) {
-      const group = this.pending;
-      this.pending = [];
-      try {
-        if (this.activeBytes >= this.options.segmentBytes) await this.roll();
-        await this.writeDurably(group);
-      } catch (error) {
-        group.forEach((append) => append.reject(error));
-        continue;
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending;
+        this.pending = [];
+        try {
+          if (this.activeBytes >= this.options.segmentBytes) await this.roll();
+          await this.writeDurably(group);
+        } catch (error) {
+          group.forEach((append) => append.reject(error));
+          continue;
+        }
+        const firstSequence = this.lastDurableSequence + 1;
+        this.lastDurableSequence += group.length;
+        group.forEach((append, index) => append.resolve(firstSequence + index));
+        this.options.onDurable();
       }
-      const firstSequence = this.lastDurableSequence + 1;
-      this.lastDurableSequence += group.length;
-      group.forEach((append, index) => append.resolve(firstSequence + index));
-      this.options.onDurable();
+    } finally {
+      this.committing = undefined;
     }
   }
 

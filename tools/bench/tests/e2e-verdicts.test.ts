@@ -73,6 +73,13 @@ describe('e2e targets', () => {
     expect(allMet(unseen)).toBe(false);
   });
 
+  it('judges the message rate by what reached SQL when the platform acknowledged more than that', () => {
+    const backlogging = verdictsOf(
+      resultsWith({ rates: { ...resultsWith({}).rates, platform: window(9_000, 7_000) } }),
+    );
+    expect(backlogging.messageRate).toBe(false);
+  });
+
   it('leaves memory unjudged on a run no length was asked for, and fails a leak on one that was', () => {
     const leak = memoryTrendOf(sawtooth(10, 10));
     const short = verdictsOf(resultsWith({ soak: { minutes: 0.3, judged: false, trend: leak } }));

@@ -21,8 +21,12 @@ export interface BrokerTarget {
 }
 
 export interface FleetLoad {
-  /** Messages a second per device, at most maxMessagesPerSecondPerDevice. */
-  readonly messagesPerSecondPerDevice: number;
+  /**
+   * Messages a second per device: at most maxMessagesPerSecondPerDevice for a broker that enforces AWS IoT's
+   * quota, or `unpaced` for one that has none (bare aedes): each device then sends as fast as
+   * maxInFlightPerDevice lets it, which measures that broker's ceiling.
+   */
+  readonly messagesPerSecondPerDevice: number | 'unpaced';
   /** Unacknowledged QoS 1 messages a device may have; at the cap it waits. */
   readonly maxInFlightPerDevice: number;
   /** The payload of a device's next message, built when it is sent. */
@@ -103,7 +107,10 @@ class Fleet implements DeviceFleet {
   }
 
   run(load: FleetLoad): void {
-    if (load.messagesPerSecondPerDevice > maxMessagesPerSecondPerDevice) {
+    if (
+      load.messagesPerSecondPerDevice !== 'unpaced' &&
+      load.messagesPerSecondPerDevice > maxMessagesPerSecondPerDevice
+    ) {
       throw new Error(
         `${load.messagesPerSecondPerDevice} messages/s per device is over the broker's per-connection quota: ` +
           `use at most ${maxMessagesPerSecondPerDevice}, and more devices`,
@@ -136,7 +143,10 @@ class Fleet implements DeviceFleet {
   private tick(): void {
     const load = this.load!;
     const now = performance.now();
-    const earned = ((now - this.lastTickAt) / 1000) * load.messagesPerSecondPerDevice;
+    const earned =
+      load.messagesPerSecondPerDevice === 'unpaced'
+        ? burstMessages
+        : ((now - this.lastTickAt) / 1000) * load.messagesPerSecondPerDevice;
     this.lastTickAt = now;
     for (let device = 0; device < this.clients.length; device++) {
       let credit = Math.min(burstMessages, this.credit[device]! + earned);

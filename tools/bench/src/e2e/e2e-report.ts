@@ -26,7 +26,7 @@ export interface E2eResults {
     readonly platform: RateWindow;
     readonly bare: RateWindow;
     readonly rounds: number;
-    /** What the fleet offers at the quota: a baseline that takes nearly all of it was held back by the offer. */
+    /** What the fleet offers the platform at the quota: a platform that takes nearly all of it was held back by the offer. */
     readonly offeredPerSecond: number;
   };
   /** The message rate the freshness run offered: half the platform's acknowledged rate. */
@@ -55,11 +55,18 @@ export interface Verdicts {
   readonly memoryBounded: boolean | undefined;
 }
 
+/**
+ * What a broker sustained in a window: messages both acknowledged and come out at the far end. A platform can
+ * acknowledge faster than its lake takes the rows for a while, by filling its stream's backlog.
+ */
+const sustainedPerSecond = (window: RateWindow): number =>
+  Math.min(window.acknowledgedPerSecond, window.deliveredPerSecond);
+
 export function verdictsOf(results: E2eResults): Verdicts {
   const { rates, batched, freshness, soak } = results;
   return {
     messageRate:
-      rates.platform.acknowledgedPerSecond >= targets.messageRateRatio * rates.bare.acknowledgedPerSecond,
+      sustainedPerSecond(rates.platform) >= targets.messageRateRatio * sustainedPerSecond(rates.bare),
     readingsPerSecond: batched.platform.deliveredPerSecond >= targets.readingsPerSecond,
     freshness:
       freshness.queryableMs.length > 0 && percentile(freshness.queryableMs, 99) <= targets.freshnessP99Ms,
@@ -81,7 +88,7 @@ const verdict = (met: boolean) => (met ? 'ok' : 'MISSED');
 export function reportOf(results: E2eResults): string {
   const { rates, batched, freshness, soak } = results;
   const verdicts = verdictsOf(results);
-  const messageRatio = rates.platform.acknowledgedPerSecond / rates.bare.acknowledgedPerSecond;
+  const messageRatio = sustainedPerSecond(rates.platform) / sustainedPerSecond(rates.bare);
   const readingsRatio = batched.platform.deliveredPerSecond / batched.bare.deliveredPerSecond;
   const p = (samples: readonly number[], q: number) => (samples.length > 0 ? percentile(samples, q) : NaN);
   const queryableP99 = p(freshness.queryableMs, 99);
@@ -91,16 +98,17 @@ export function reportOf(results: E2eResults): string {
     `e2e: tributary start (its own process, fresh data directory, no devices of its own) and ${results.devices} devices ` +
       `onboarded through its IoT API in ${(results.onboardingMs / 1000).toFixed(1)} s, each over mutual TLS as its own thing, ` +
       `QoS 1, at most 90 msg/s (under the 100/s per-connection quota) and ${results.maxInFlightPerDevice} in flight each`,
-    `  baseline: bare aedes on plain TCP handing every message to a subscriber in its process, the same clients, same run`,
+    `  baseline: bare aedes on plain TCP handing every message to a subscriber in its process, the same clients, same run; ` +
+      'it has no per-connection quota, so each device sends to it as fast as its in-flight cap allows (its ceiling)',
     `  msg/s, one reading per message (median of ${rates.rounds} alternating 4 s windows):`,
     `    platform ${perSecond(rates.platform.acknowledgedPerSecond, 'msg')} acknowledged, ` +
-      `${perSecond(rates.platform.deliveredPerSecond, 'row')} into SQL = ${messageRatio.toFixed(2)}× bare aedes pub→sub ` +
+      `${perSecond(rates.platform.deliveredPerSecond, 'row')} into SQL; the lesser of each = ${messageRatio.toFixed(2)}× bare aedes pub→sub ` +
       `(${perSecond(rates.bare.acknowledgedPerSecond, 'msg')} acknowledged, ${perSecond(rates.bare.deliveredPerSecond, 'msg')} delivered)` +
       `  target ≥ ${targets.messageRateRatio.toFixed(2)}×  ${verdict(verdicts.messageRate)}`,
-    ...(rates.bare.acknowledgedPerSecond >= 0.95 * rates.offeredPerSecond
+    ...(rates.platform.acknowledgedPerSecond >= 0.95 * rates.offeredPerSecond
       ? [
-          `    bare aedes took nearly all the fleet offers (${perSecond(rates.offeredPerSecond, 'msg')}): its ceiling is higher, ` +
-            'so the ratio is an upper bound',
+          `    the platform took nearly all the fleet offers it at the quota (${perSecond(rates.offeredPerSecond, 'msg')}): ` +
+            'its ceiling is higher, so the ratio is a lower bound',
         ]
       : []),
     `  readings/s, ${readingsPerBatch} readings per message, ${perSecond(batched.offeredPerSecond, 'reading')} offered:`,

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { aReading, receivedAt } from '@tributary/contracts/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LakeWriter } from '../src/local/index.js';
+import { FileLeftVisibleError, ParquetPartitionFiles } from '../src/local/parquet-partition-files.js';
 import { lakeTableSource } from './fixtures/small-files-lake.js';
 
 let lakeDir: string;
@@ -42,6 +43,7 @@ beforeEach(async () => {
   writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
 });
 afterEach(async () => {
+  vi.restoreAllMocks();
   await writer.close();
   await rm(lakeDir, { recursive: true, force: true });
 });
@@ -98,6 +100,29 @@ describe('LakeWriter rollups', () => {
     expect(writer.stats.rowsWritten).toMatchObject({ telemetry: 0, telemetry_1m: 0, telemetry_1h: 0 });
     expect(await combinedRollups('telemetry_1m')).toEqual(before);
     expect(await combinedRollups('telemetry_1h')).toEqual(await rawAggregates('hour'));
+  });
+
+  it('does not publish again the partials of a rollup file that a failed publish left visible', async () => {
+    // The fault: the file was renamed into place, then its directory's fsync failed and it could not be removed.
+    const publish = ParquetPartitionFiles.prototype.publish;
+    let faults = 1;
+    vi.spyOn(ParquetPartitionFiles.prototype, 'publish').mockImplementation(async function (
+      this: ParquetPartitionFiles,
+      table,
+      partitionPath,
+      rows,
+    ) {
+      const dataFile = await publish.call(this, table, partitionPath, rows);
+      if (table !== 'telemetry_1m' || faults-- === 0) return dataFile;
+      throw new FileLeftVisibleError(dataFile, new Error('EIO: i/o error, fsync'));
+    });
+    writer.append('telemetry', readingsOf(0, 40));
+    await expect(writer.flush()).rejects.toThrow(/could not be removed/);
+    writer.append('telemetry', readingsOf(40, 40));
+    await writer.flush();
+    expect(await combinedRollups('telemetry_1m')).toEqual(await rawAggregates('minute'));
+    expect(await combinedRollups('telemetry_1h')).toEqual(await rawAggregates('hour'));
+    expect(writer.stats).toMatchObject({ bufferedRows: 0, lastFlushError: null });
   });
 
   it('sorts a file of more than one row group by thing, so a query for one thing can skip row groups', async () => {

@@ -294,7 +294,15 @@ export class LakeWriter {
         await this.writePartition(table, batch);
         this.rowsBeingWritten -= batch.rows.length;
       } catch (error) {
-        const unwritten = batches.slice(index).flatMap((b) => b.rows);
+        // A rollup file left visible is counted by readers already: its partials have no key to deduplicate
+        // them by, so they are taken as written rather than published again (and counted twice).
+        const countedByReaders = error instanceof FileLeftVisibleError && isRollupTable(table);
+        if (countedByReaders) {
+          this.filesWritten += 1;
+          this.rowsWritten[table] += batch.rows.length;
+          this.rowsBeingWritten -= batch.rows.length;
+        }
+        const unwritten = batches.slice(countedByReaders ? index + 1 : index).flatMap((b) => b.rows);
         this.buffered[table] = [...unwritten, ...this.buffered[table]];
         this.rowsBeingWritten -= unwritten.length;
         throw this.writeErrorOf(error, `${unwritten.length} "${table}" rows`, batch.partitionPath);

@@ -63,7 +63,10 @@ export class ShardConsumer {
   private takenThrough: number;
   /** Checkpoints of taken batches, in order, each after its output is durable. */
   private checkpoints: Promise<void> = Promise.resolve();
-  /** One entry per taken batch not yet checkpointed: resolves at its checkpoint (or when it is given up). */
+  /**
+   * One entry per taken batch not yet checkpointed: resolves at its checkpoint, when it carries its count to
+   * its successor's checkpoint, or when it is given up.
+   */
   private awaitingDurability: Promise<void>[] = [];
   /** The batch taken last, whose successor (once taken) it links to. */
   private lastTaken: TakenBatch | undefined;

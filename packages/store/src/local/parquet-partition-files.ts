@@ -1,7 +1,7 @@
 // Writes and reads the Parquet files of one lake partition through DuckDB. Publishing is atomic: DuckDB
 // writes a temp name the lake's glob never matches, which is fsynced and renamed (faults catalogue #23).
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { allLakeTables, columnsOf, type AnyLakeTableName, type LakeTableName } from '@tributary/contracts';
@@ -13,7 +13,7 @@ import {
   type AnyLakeRow,
   type LakeRow,
 } from '../core/index.js';
-import { syncDirectories, syncFile } from './durable-files.js';
+import { DurableRenameError, DurableRenamer } from './durable-renamer.js';
 import {
   createStagingTable,
   quoteIdentifier,
@@ -63,13 +63,14 @@ export class ParquetPartitionFiles {
     private readonly lakeDir: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly renamer: DurableRenamer,
   ) {}
 
   static async open(lakeDir: string): Promise<ParquetPartitionFiles> {
     // The writer reads files only to confirm keys: caching their contents would hold memory for nothing.
     const instance = await DuckDBInstance.create(':memory:', { enable_external_file_cache: 'false' });
     const connection = await instance.connect();
-    return new ParquetPartitionFiles(resolve(lakeDir), instance, connection);
+    return new ParquetPartitionFiles(resolve(lakeDir), instance, connection, DurableRenamer.start());
   }
 
   /**
@@ -85,15 +86,13 @@ export class ParquetPartitionFiles {
     const dataFile = join(directory, dataFileName(Date.now(), randomUUID()));
     const temporaryFile = temporaryNameOf(dataFile);
     const firstCreated = await mkdir(directory, { recursive: true });
-    let renamed = false;
     try {
       await this.withConnection(() => this.writeTemporaryFile(table, rows, temporaryFile));
-      await syncFile(temporaryFile);
-      await rename(temporaryFile, dataFile);
-      renamed = true;
-      await syncDirectories(directory, firstCreated ? dirname(firstCreated) : directory);
+      const syncUpTo = firstCreated ? dirname(firstCreated) : directory;
+      await this.renamer.publish(temporaryFile, dataFile, directory, syncUpTo);
       return dataFile;
     } catch (error) {
+      const renamed = error instanceof DurableRenameError && error.renamed;
       // A truncated temp file is invisible to readers, but it would still use the space that ran out. A file
       // renamed but not made durable is withdrawn too: the caller keeps its rows, and the retry rewrites them.
       const withdrawn = await rm(renamed ? dataFile : temporaryFile, { force: true }).then(
@@ -228,6 +227,7 @@ export class ParquetPartitionFiles {
   }
 
   close(): void {
+    this.renamer.close();
     this.connection.closeSync();
     this.instance.closeSync();
   }

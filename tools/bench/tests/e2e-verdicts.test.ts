@@ -40,6 +40,8 @@ const resultsWith = (overrides: Partial<E2eResults>): E2eResults => ({
   halfRate: 4_500,
   freshness: {
     queryableMs: [300, 400, 900],
+    queryableAtAnswer: 0,
+    answeredMs: [600, 700, 1_200],
     deliveredMs: [5, 6, 7],
     queryMs: [20, 30],
     engineMs: [10, 20],
@@ -66,7 +68,15 @@ describe('e2e targets', () => {
     expect(slow.messageRate).toBe(false);
     const unseen = verdictsOf(
       resultsWith({
-        freshness: { queryableMs: [], deliveredMs: [5], queryMs: [20], engineMs: [10], pending: 40 },
+        freshness: {
+          queryableMs: [],
+          queryableAtAnswer: 0,
+          answeredMs: [],
+          deliveredMs: [5],
+          queryMs: [20],
+          engineMs: [10],
+          pending: 40,
+        },
       }),
     );
     expect(unseen.freshness).toBe(false);

@@ -1,18 +1,32 @@
 // Publish → queryable, per message: the messages of a few probe devices are remembered when sent, and
-// the platform's SQL API is polled for their rows; a message's freshness is the time from its send to
-// the answer of the first query that returned its row (an upper bound: the row may have landed during
-// the query). The baseline is the same messages reaching an MQTT subscriber on the same broker.
+// the platform's SQL API is polled for their rows and the Parquet file each is in. A row is queryable from
+// the moment its file was renamed into the lake (a file still being written has another name, which no
+// query reads); that moment is the file's ctime, which a rename sets. The time to the answer of the
+// polling query that first returned the row is reported beside it: it adds the wait for the next poll and
+// the query's own run, which on a loaded machine is most of it. The baseline is the same messages reaching
+// an MQTT subscriber on the same broker.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { partitionKeys, partitionValuesFor } from '@tributary/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { epochMs, telemetryTopicOf } from './device-fleet.js';
 import type { PlatformProcess } from './platform-process.js';
 
-const pollEveryMs = 100;
+export const pollEveryMs = 250;
+const hourMs = 3_600_000;
 /** AWS IoT Core takes at most 8 topic filters in one SUBSCRIBE. */
 const filtersPerSubscribe = 8;
 
 export interface FreshnessSamples {
-  /** Publish → row returned by SQL, in ms. */
+  /**
+   * Publish → its row's file renamed into the lake, confirmed by a query that returned the row, in ms. For
+   * a row found only once compaction had merged its file away, the query's answer instead (later, so safe).
+   */
   readonly queryableMs: number[];
+  /** Of queryableMs, the rows whose file was gone when the query answered. */
+  readonly queryableAtAnswer: number;
+  /** Publish → answer of the first polling query that returned the row, in ms. */
+  readonly answeredMs: number[];
   /** Publish → delivered to an MQTT subscriber on the platform's broker, in ms. */
   readonly deliveredMs: number[];
   /** How long each poll's SQL query took, in ms: the part of publish → queryable spent querying. */
@@ -26,6 +40,8 @@ export interface FreshnessSamples {
 export class FreshnessProbe {
   private readonly sentAt = new Map<string, number>();
   private queryableMs: number[] = [];
+  private queryableAtAnswer = 0;
+  private answeredMs: number[] = [];
   private deliveredMs: number[] = [];
   private queryMs: number[] = [];
   private engineMs: number[] = [];
@@ -66,12 +82,16 @@ export class FreshnessProbe {
   take(): FreshnessSamples {
     const samples = {
       queryableMs: this.queryableMs,
+      queryableAtAnswer: this.queryableAtAnswer,
+      answeredMs: this.answeredMs,
       deliveredMs: this.deliveredMs,
       queryMs: this.queryMs,
       engineMs: this.engineMs,
       pending: this.sentAt.size,
     };
     this.queryableMs = [];
+    this.queryableAtAnswer = 0;
+    this.answeredMs = [];
     this.deliveredMs = [];
     this.queryMs = [];
     this.engineMs = [];
@@ -86,6 +106,7 @@ export class FreshnessProbe {
 
   private async poll(): Promise<void> {
     const things = this.probeThings.map((name) => `'${name}'`).join(', ');
+    const telemetryFiles = join(this.platform.lakeDir, 'telemetry', '**', '*.parquet');
     while (this.polling) {
       const startedAt = epochMs();
       if (this.sentAt.size > 0) {
@@ -95,23 +116,59 @@ export class FreshnessProbe {
         const { rows, elapsedMs } = await this.platform.timedQuery<{
           thing_name: string;
           message_id: string;
+          filename: string;
         }>(
-          `SELECT thing_name, message_id FROM telemetry ` +
-            // received_at compared as a timestamp, so the scan skips files and row groups older than that.
-            `WHERE thing_name IN (${things}) AND received_at >= epoch_ms(${Math.floor(since)})`,
+          `SELECT thing_name, message_id, filename FROM read_parquet('${telemetryFiles}', filename = true, ` +
+            `hive_partitioning = true, hive_types = ${hiveTypes}) ` +
+            // The hours' partitions, so that only their files are opened; received_at compared as a
+            // timestamp, so that the scan skips row groups older than that.
+            `WHERE ${hoursSince(since)} AND thing_name IN (${things}) ` +
+            `AND received_at >= epoch_ms(${Math.floor(since)})`,
         );
         const answeredAt = epochMs();
         this.queryMs.push(answeredAt - startedAt);
         this.engineMs.push(elapsedMs);
-        for (const row of rows) {
+        const found = rows.flatMap((row) => {
           const key = `${row.thing_name}/${row.message_id}`;
           const sentAt = this.sentAt.get(key);
-          if (sentAt === undefined) continue;
-          this.queryableMs.push(answeredAt - sentAt);
+          if (sentAt === undefined) return [];
           this.sentAt.delete(key);
+          return [{ sentAt, filename: row.filename }];
+        });
+        const renamedAt = await renameTimesOf(new Set(found.map((row) => row.filename)));
+        for (const { sentAt, filename } of found) {
+          const visibleAt = renamedAt.get(filename);
+          if (visibleAt === undefined) this.queryableAtAnswer += 1;
+          this.queryableMs.push((visibleAt ?? answeredAt) - sentAt);
+          this.answeredMs.push(answeredAt - sentAt);
         }
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, pollEveryMs - (epochMs() - startedAt))));
     }
   }
+}
+
+const hiveTypes = `{${partitionKeys.map((key) => `'${key}': VARCHAR`).join(', ')}}`;
+
+/** A filter on the partition columns for the hours from `since` to now: a query as a user would prune it. */
+function hoursSince(since: number): string {
+  const hours: string[] = [];
+  for (let hour = Math.floor(since / hourMs) * hourMs; hour <= epochMs(); hour += hourMs) {
+    const values = partitionValuesFor(hour);
+    hours.push(`(${partitionKeys.map((key) => `${key} = '${values[key]}'`).join(' AND ')})`);
+  }
+  return `(${hours.join(' OR ')})`;
+}
+
+/** When each file still in the lake was renamed into it (its ctime: a lake file is never changed after). */
+async function renameTimesOf(files: ReadonlySet<string>): Promise<Map<string, number>> {
+  const times = new Map<string, number>();
+  for (const file of files) {
+    const ctimeMs = await stat(file).then(
+      (stats) => stats.ctimeMs,
+      () => undefined,
+    );
+    if (ctimeMs !== undefined) times.set(file, ctimeMs);
+  }
+  return times;
 }

@@ -22,6 +22,8 @@ export interface PlatformProcess {
   readonly iotApiUrl: string;
   readonly dashboardUrl: string;
   readonly caCertificatePem: string;
+  /** Where its Parquet lake is (`<data dir>/lake`). */
+  readonly lakeDir: string;
   /** Rows of one SQL query through the platform's SQL API (POST /api/query). */
   query<Row = Record<string, unknown>>(sql: string): Promise<Row[]>;
   /** The same, with how long the platform says the query ran (its elapsedMs: planning and execution). */
@@ -87,6 +89,7 @@ export async function startPlatformProcess(platformArgs: readonly string[] = [])
     iotApiUrl: endpoints.iotApiUrl,
     dashboardUrl: endpoints.dashboardUrl,
     caCertificatePem: await readFile(endpoints.rootCaPath, 'utf8'),
+    lakeDir: join(dataDir, 'lake'),
     async query<Row>(sql: string) {
       return (await queryOver<Row>(endpoints.dashboardUrl, sql)).rows;
     },

@@ -285,7 +285,7 @@ describe('LakeCompactor: the hours still being written', () => {
     expect(await lakeAnswerOf(sql, lakeDir)).toEqual(answer);
   });
 
-  it('merges the files written since the last pass into the small merged file, and leaves one that reached half the target', async () => {
+  it('merges the files written since the last pass with an earlier merge of their size, and leaves one that reached half the target', async () => {
     await writeSmallFiles(lakeDir, { hours: 1, flushes: 4, readingsPerFlush: 10 });
     const writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 3_600_000 });
     const compactor = await LakeCompactor.open({ lakeDir });

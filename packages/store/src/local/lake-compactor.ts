@@ -1,9 +1,9 @@
 // Merges the many small Parquet files the writer leaves in each hour partition (one per flush) into a few
 // large ones once the hour is closed, while the writer writes and queries read. The hours still being
-// written are merged too, into middling files, so a query over the last hour does not open a file per
-// flush (thousands by the hour's end at full rate, each adding to every query's time). A merge is journaled
-// before it starts and swapped in under the LakeFileGate, so neither a query running meanwhile nor a
-// restart after kill -9 ever sees a row missing or twice.
+// written are merged too, files of one size with each other (planTieredMerges), so a query over the last
+// hour does not open a file per flush (thousands by the hour's end at full rate, each adding to every
+// query's time). A merge is journaled before it starts and swapped in under the LakeFileGate, so neither a
+// query running meanwhile nor a restart after kill -9 ever sees a row missing or twice.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import {
   lakeTableNames,
   LakeCompactionError,
   planFileMerges,
+  planTieredMerges,
   temporaryNameOf,
   type LakePartition,
   type PartitionFile,
@@ -47,12 +48,16 @@ export interface LakeCompactorOptions {
   readonly targetFileBytes?: number;
   /**
    * The same for the hours still being written: smaller, so a pass rewrites little while the hour keeps
-   * growing (a row is rewritten a few times before it settles in a file of about this size). @default 8 MiB
+   * growing (a row is rewritten once per size tier it climbs before it settles in a file of about this size).
+   * @default 8 MiB
    */
   readonly openPartitionFileBytes?: number;
   /** Awaited as a merge passes each step: the crash tests kill the compactor there. */
   readonly afterStep?: (step: CompactionStep) => void | Promise<void>;
 }
+
+/** The groups of a partition's files to merge, each into one file. */
+type MergePlan = (files: readonly PartitionFile[]) => PartitionFile[][];
 
 /** The steps of one merge, in order; after `renamed` the merge is committed. */
 export type CompactionStep =
@@ -140,7 +145,7 @@ export class LakeCompactor {
       const closed = (await partitionsIn(this.lakeDir)).filter((partition) =>
         isClosedPartition(partition, now, this.graceMs),
       );
-      return this.runPass(closed, this.targetFileBytes);
+      return this.runPass(closed, (files) => planFileMerges(files, this.targetFileBytes));
     });
   }
 
@@ -156,7 +161,7 @@ export class LakeCompactor {
         )
         .filter((partition): partition is LakePartition => partition !== undefined)
         .filter((partition) => !isClosedPartition(partition, now, this.graceMs));
-      return this.runPass(open, this.openPartitionFileBytes);
+      return this.runPass(open, (files) => planTieredMerges(files, this.openPartitionFileBytes));
     });
   }
 
@@ -229,17 +234,14 @@ export class LakeCompactor {
     };
   }
 
-  private async runPass(
-    partitions: readonly LakePartition[],
-    targetBytes: number,
-  ): Promise<CompactionTotals> {
+  private async runPass(partitions: readonly LakePartition[], plan: MergePlan): Promise<CompactionTotals> {
     // What a failed merge of an earlier pass could not settle then.
     await this.gate.exclusive(() => settleUnsettledJournals(this.lakeDir));
     let pass = noCompaction;
     let firstFailure: unknown;
     for (const partition of partitions) {
       try {
-        pass = addTotals(pass, await this.compactPartition(partition, targetBytes));
+        pass = addTotals(pass, await this.compactPartition(partition, plan));
       } catch (error) {
         firstFailure ??= error;
       }
@@ -248,10 +250,10 @@ export class LakeCompactor {
     return pass;
   }
 
-  private async compactPartition(partition: LakePartition, targetBytes: number): Promise<CompactionTotals> {
+  private async compactPartition(partition: LakePartition, plan: MergePlan): Promise<CompactionTotals> {
     const directory = join(this.lakeDir, partition.partitionPath);
     let compacted = noCompaction;
-    for (const group of planFileMerges(await dataFilesIn(directory), targetBytes)) {
+    for (const group of plan(await dataFilesIn(directory))) {
       const mergedBytes = await this.mergeGroup(partition, group);
       const merge: CompactionTotals = {
         partitionsCompacted: compacted.filesAfter === 0 ? 1 : 0,

@@ -304,10 +304,12 @@ export class LakeCompactor {
     // Durable before any input goes: after a crash the journal must find the merged file if an input is gone.
     await syncDirectories(directory, directory);
     await this.afterStep('renamed');
-    for (const [index, file] of group.entries()) {
-      await rm(join(directory, file.name), { force: true });
-      if (index === 0) await this.afterStep('first-replaced-removed');
-    }
+    const [first, ...rest] = group.map((file) => join(directory, file.name));
+    if (first !== undefined) await rm(first, { force: true });
+    await this.afterStep('first-replaced-removed');
+    // Together, not one by one: readers wait for this, and on a loop busy with ingest each removal awaited
+    // alone costs a turn (~8 ms for a lake file's rename at 10,000 msg/s), times the group's dozens of files.
+    await Promise.all(rest.map((path) => rm(path, { force: true })));
   }
 
   /**

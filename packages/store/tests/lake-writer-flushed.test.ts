@@ -57,6 +57,27 @@ describe('LakeWriter.flushed', () => {
     }
   });
 
+  it('takes a row written by a fast timed flush as durable only once its rollups are written too', async () => {
+    // Timed flushes every 20 ms; their rollups are never due within the test.
+    const timed = await LakeWriter.open({ lakeDir, flushIntervalMs: 20, rollupIntervalMs: 3_600_000 });
+    try {
+      timed.append('telemetry', [aReading({ message_id: 'fresh' })]);
+      const durable = timed.flushed();
+      while (timed.stats.rowsWritten.telemetry === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await parquetFilesUnder(join(lakeDir, 'telemetry'))).toHaveLength(1);
+      // Not durable before its partials are in the rollup tables: a redelivery after a crash would be dropped
+      // as written while its partials were never counted.
+      expect(await settled(durable)).toBe(false);
+      expect(timed.stats.rowsWritten.telemetry_1m).toBe(0);
+      await timed.flush();
+      await durable;
+      expect(timed.stats.rowsWritten.telemetry_1m).toBe(1);
+      expect(timed.stats.rowsWritten.telemetry_1h).toBe(1);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('keeps waiting while the lake cannot be written, and resolves once a flush succeeds', async () => {
     // A file where the partition directory must go makes every write fail, as a full disk would.
     await mkdir(join(lakeDir, 'telemetry'), { recursive: true });

@@ -32,8 +32,19 @@ import { FileLeftVisibleError, ParquetPartitionFiles } from './parquet-partition
 export interface LakeWriterOptions {
   /** The lake root; tables are its subdirectories. */
   readonly lakeDir: string;
-  /** How often buffered rows are written. @default 500 */
+  /**
+   * How often buffered rows are written: how long a row waits to become queryable, at most, once appended.
+   * @default 250
+   */
   readonly flushIntervalMs?: number;
+  /**
+   * How often the timed flushes also write the rollups of the rows written since the last such flush. A row
+   * counts as durable (`flushed()` resolves) only once its rollups are in files too, so this bounds how long
+   * a checkpoint waits; writing the two rollup files every flush instead would double the flush's work
+   * (their fsyncs and their compaction) for figures a dashboard reads per minute. Explicit flushes (`flush`,
+   * `close`) and a half-full buffer write them always. @default 500
+   */
+  readonly rollupIntervalMs?: number;
   /**
    * The most rows held in memory; a flush starts at half of it, and `append` refuses rows beyond it
    * (BUFFER_FULL) so that a lake that cannot be written pushes back instead of growing memory.
@@ -97,6 +108,10 @@ export class LakeWriter {
   private flushQueue: Promise<void> = Promise.resolve();
   /** The flush waiting behind the running one, if any: it will write every row buffered by then. */
   private queuedFlush: Promise<void> | null = null;
+  /** Whether the queued flush writes the rollups too: any of the calls it stands for asked it to. */
+  private queuedFlushWritesRollups = false;
+  /** When the rollups were last written (or the writer opened). */
+  private rollupsWrittenAt = Date.now();
   /** Rows accepted by `append` so far, and how many of the first of them are in Parquet files. */
   private appendedRows = 0;
   private durableRows = 0;
@@ -113,9 +128,15 @@ export class LakeWriter {
     maxRememberedKeys: number,
     private readonly gate: LakeFileGate,
     flushIntervalMs: number,
+    private readonly rollupIntervalMs: number,
   ) {
     this.writtenKeys = new WrittenKeysByPartition(maxRememberedKeys);
-    this.timer = setInterval(() => this.flushInBackground(), flushIntervalMs);
+    this.timer = setInterval(
+      // A timer that fires a little early still takes the rollups every other tick at the defaults.
+      () =>
+        this.flushInBackground(Date.now() - this.rollupsWrittenAt >= rollupIntervalMs - flushIntervalMs / 2),
+      flushIntervalMs,
+    );
     // close() flushes; the timer alone must not keep a finished process alive.
     this.timer.unref();
   }
@@ -129,7 +150,8 @@ export class LakeWriter {
       options.maxBufferedRows ?? 50_000,
       options.maxRememberedKeys ?? 8_000_000,
       options.gate ?? new LakeFileGate(),
-      options.flushIntervalMs ?? 500,
+      options.flushIntervalMs ?? 250,
+      options.rollupIntervalMs ?? 500,
     );
   }
 
@@ -187,20 +209,29 @@ export class LakeWriter {
     this.appendedRows += validRows.length;
     // While writes fail (a full disk) only the timer retries: one attempt per interval, not one per append.
     if (this.bufferedRowCount >= this.maxBufferedRows / 2 && this.lastFlushError === null) {
-      this.flushInBackground();
+      this.flushInBackground(true);
     }
   }
 
   /**
-   * Writes every row buffered so far. On failure the unwritten rows stay buffered for the next flush.
-   * Calls made while a flush runs share the one queued after it, which writes all their rows: without
-   * that, each append past half the buffer would queue another attempt to write the whole buffer.
+   * Writes every row buffered so far, rollups included. On failure the unwritten rows stay buffered for the
+   * next flush. Calls made while a flush runs share the one queued after it, which writes all their rows:
+   * without that, each append past half the buffer would queue another attempt to write the whole buffer.
    */
   flush(): Promise<void> {
-    if (this.queuedFlush) return this.queuedFlush;
+    return this.queueFlush(true);
+  }
+
+  /** A flush of the base tables, and of the rollups too when `withRollups` (or another caller sharing it) asks. */
+  private queueFlush(withRollups: boolean): Promise<void> {
+    if (this.queuedFlush) {
+      this.queuedFlushWritesRollups ||= withRollups;
+      return this.queuedFlush;
+    }
+    this.queuedFlushWritesRollups = withRollups;
     const flushed = this.flushQueue.then(() => {
       this.queuedFlush = null;
-      return this.writeBuffered();
+      return this.writeBuffered(this.queuedFlushWritesRollups);
     });
     this.queuedFlush = flushed;
     this.flushQueue = flushed.catch(() => undefined);
@@ -251,22 +282,31 @@ export class LakeWriter {
     );
   }
 
-  private flushInBackground(): void {
+  private flushInBackground(withRollups: boolean): void {
     // Rows a flush wrote after it started may still wait for a flush to mark them durable.
     if (this.bufferedRowCount === 0 && this.durableRows >= this.appendedRows) return;
+    if (!withRollups && baseTableNames.every((table) => this.buffered[table].length === 0)) return;
     // The error is kept in stats.lastFlushError and the rows stay buffered; the next flush retries.
-    this.flush().catch(() => undefined);
+    this.queueFlush(withRollups).catch(() => undefined);
   }
 
-  private async writeBuffered(): Promise<void> {
+  /**
+   * Writes the base tables' buffered rows; with `withRollups`, then the rollups of every row written so far,
+   * which makes every row appended before it durable. (Rows written without their rollups are not: a crash
+   * would redeliver them, and their redelivery, found written, would never add their partials.)
+   */
+  private async writeBuffered(withRollups: boolean): Promise<void> {
     // Rows appended while this flush runs may miss it: only those appended before it are promised.
     const appendedBeforeFlush = this.appendedRows;
     try {
       for (const table of baseTableNames) await this.writeTable(table);
-      // Rollup files wait mostly on their fsyncs, which overlap when they are written together.
-      await allOrFirstError(rollupTableNames.map((table) => this.writeTable(table)));
+      if (withRollups) {
+        const startedAt = Date.now();
+        await allOrFirstError(rollupTableNames.map((table) => this.writeTable(table)));
+        this.rollupsWrittenAt = startedAt;
+      }
       this.lastFlushError = null;
-      this.markDurable(appendedBeforeFlush);
+      if (withRollups) this.markDurable(appendedBeforeFlush);
       for (const wake of this.roomWaiters.splice(0)) wake();
     } catch (error) {
       this.lastFlushError = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { AnyLakeTableName } from '@tributary/contracts';
 import { LakeCompactionError } from '../core/index.js';
 import { syncFile } from './durable-files.js';
-import { quoteLiteral, sortColumnsOf } from './parquet-partition-files.js';
+import { quoteLiteral, sortColumnsOf } from './parquet-file-writing.js';
 
 // Merging runs beside the writer and the queries on a laptop: one thread, a bounded memory, the rest spilled.
 // A merge reads each input once and then deletes it, so DuckDB's cache of file contents would only hold

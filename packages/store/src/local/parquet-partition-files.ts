@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { allLakeTables, columnsOf, type AnyLakeTableName, type LakeTableName } from '@tributary/contracts';
+import { columnsOf, type AnyLakeTableName, type LakeTableName } from '@tributary/contracts';
 import {
   dataFileName,
   keyColumnsOf,
@@ -13,7 +13,8 @@ import {
   type AnyLakeRow,
   type LakeRow,
 } from '../core/index.js';
-import { DurableRenameError, DurableRenamer } from './durable-renamer.js';
+import { quoteLiteral } from './parquet-file-writing.js';
+import { ParquetPublisher, PublishError } from './parquet-publisher.js';
 import {
   createStagingTable,
   quoteIdentifier,
@@ -22,25 +23,7 @@ import {
   stagingPlanOf,
 } from './staged-rows.js';
 
-// Paths are ours (lake root + partition from timestamps + uuid), never row values; rows go through the appender.
-export const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;
-const stagingTableOf = (table: AnyLakeTableName): string => `staging_${table}`;
 const candidateKeysTableOf = (table: LakeTableName): string => `candidate_keys_${table}`;
-
-/** Rows per Parquet row group, DuckDB's default, named so that the writer's sorting can depend on it. */
-export const rowGroupRows = 122_880;
-
-/**
- * A file of more than one row group is sorted by thing, metric and time, so a query for one thing reads only
- * the row groups whose min/max statistics can hold it (DuckDB and Athena both skip the others).
- */
-export function sortColumnsOf(table: AnyLakeTableName): string {
-  const names = new Set(columnsOf(table).map((column) => column.name));
-  return ['thing_name', 'metric', allLakeTables[table].partitionTime]
-    .filter((name) => names.has(name))
-    .map(quoteIdentifier)
-    .join(', ');
-}
 
 /**
  * A publish failed after its file became visible, and the file could not be withdrawn: readers may see its
@@ -63,19 +46,19 @@ export class ParquetPartitionFiles {
     private readonly lakeDir: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    private readonly renamer: DurableRenamer,
+    private readonly publisher: ParquetPublisher,
   ) {}
 
   static async open(lakeDir: string): Promise<ParquetPartitionFiles> {
     // The writer reads files only to confirm keys: caching their contents would hold memory for nothing.
     const instance = await DuckDBInstance.create(':memory:', { enable_external_file_cache: 'false' });
     const connection = await instance.connect();
-    return new ParquetPartitionFiles(resolve(lakeDir), instance, connection, DurableRenamer.start());
+    return new ParquetPartitionFiles(resolve(lakeDir), instance, connection, ParquetPublisher.start());
   }
 
   /**
-   * Writes rows as one new Parquet file in the partition and returns its path once it is visible. Publishes
-   * may overlap: each holds the DuckDB connection only to write its temp file, not through its fsyncs.
+   * Writes rows as one new Parquet file in the partition and returns its path once it is visible. The file is
+   * written and renamed on the publisher's worker thread, one publish at a time.
    */
   async publish(
     table: AnyLakeTableName,
@@ -87,12 +70,11 @@ export class ParquetPartitionFiles {
     const temporaryFile = temporaryNameOf(dataFile);
     const firstCreated = await mkdir(directory, { recursive: true });
     try {
-      await this.withConnection(() => this.writeTemporaryFile(table, rows, temporaryFile));
       const syncUpTo = firstCreated ? dirname(firstCreated) : directory;
-      await this.renamer.publish(temporaryFile, dataFile, directory, syncUpTo);
+      await this.publisher.publish({ table, rows, temporaryFile, dataFile, syncFrom: directory, syncUpTo });
       return dataFile;
     } catch (error) {
-      const renamed = error instanceof DurableRenameError && error.renamed;
+      const renamed = error instanceof PublishError && error.renamed;
       // A truncated temp file is invisible to readers, but it would still use the space that ran out. A file
       // renamed but not made durable is withdrawn too: the caller keeps its rows, and the retry rewrites them.
       const withdrawn = await rm(renamed ? dataFile : temporaryFile, { force: true }).then(
@@ -101,29 +83,6 @@ export class ParquetPartitionFiles {
       );
       if (!withdrawn) throw new FileLeftVisibleError(dataFile, error);
       throw error;
-    }
-  }
-
-  private async writeTemporaryFile(
-    table: AnyLakeTableName,
-    rows: readonly AnyLakeRow[],
-    temporaryFile: string,
-  ): Promise<void> {
-    try {
-      const plan = stagingPlanOf(columnsOf(table), rows);
-      await createStagingTable(this.connection, stagingTableOf(table), plan);
-      await stageRows(this.connection, stagingTableOf(table), plan, rows);
-      // One row group has the same statistics in any order: sorting it would cost half the COPY's time for nothing
-      // (the compactor sorts the files it merges).
-      const order = rows.length > rowGroupRows ? ` ORDER BY ${sortColumnsOf(table)}` : '';
-      await this.connection.run(
-        `COPY (SELECT ${selectListOf(plan)} FROM ${stagingTableOf(table)}${order}) ` +
-          `TO ${quoteLiteral(temporaryFile)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupRows})`,
-      );
-    } finally {
-      // The next publish replaces the staging table anyway: a failed drop must not report a published file as
-      // failed, whose rows the caller would then write again.
-      await this.connection.run(`DROP TABLE IF EXISTS ${stagingTableOf(table)}`).catch(() => undefined);
     }
   }
 
@@ -227,7 +186,7 @@ export class ParquetPartitionFiles {
   }
 
   close(): void {
-    this.renamer.close();
+    this.publisher.close();
     this.connection.closeSync();
     this.instance.closeSync();
   }

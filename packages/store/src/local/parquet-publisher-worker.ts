@@ -1,0 +1,63 @@
+// The worker thread of a ParquetPublisher (parquet-publisher.ts): writes each requested file to its temp
+// name through a DuckDB of its own, then makes it durable and visible with synchronous calls — fsync it,
+// rename it into place, fsync its directory and each directory created for it — one request at a time.
+import { closeSync, fsyncSync, openSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { PublishReply, PublishRequest } from './parquet-publisher.js';
+import { writeParquetFile } from './parquet-file-writing.js';
+
+const port = parentPort;
+if (!port) throw new Error('parquet-publisher-worker runs only as a worker thread (see ParquetPublisher).');
+
+// Its files are written, never read here: caching file contents would hold memory for nothing.
+const instance = await DuckDBInstance.create(':memory:', { enable_external_file_cache: 'false' });
+const connection = await instance.connect();
+
+const syncPath = (path: string, flags: string): void => {
+  const fd = openSync(path, flags);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+async function publish(request: PublishRequest): Promise<PublishReply> {
+  const { id, table, rows, temporaryFile, dataFile, syncFrom, syncUpTo } = request;
+  let renamed = false;
+  try {
+    await writeParquetFile(connection, table, rows, temporaryFile);
+    syncPath(temporaryFile, 'r+');
+    renameSync(temporaryFile, dataFile);
+    renamed = true;
+    for (let directory = syncFrom; ; directory = dirname(directory)) {
+      syncPath(directory, 'r');
+      if (directory === syncUpTo || dirname(directory) === directory) break;
+    }
+    return { id, renamed };
+  } catch (error) {
+    const { message, code } = error as { message?: unknown; code?: unknown };
+    return {
+      id,
+      renamed,
+      error: { message: String(message ?? error), code: typeof code === 'string' ? code : undefined },
+    };
+  }
+}
+
+// One request at a time: the staging tables are per table on one connection, and a file's write and its
+// fsyncs belong together. A close comes after every request sent before it.
+let turn: Promise<unknown> = Promise.resolve();
+port.on('message', (message: PublishRequest | { readonly close: true }) => {
+  if ('close' in message) {
+    turn = turn.then(() => {
+      connection.closeSync();
+      instance.closeSync();
+      port.close();
+    });
+    return;
+  }
+  turn = turn.then(async () => port.postMessage(await publish(message)));
+});

@@ -25,7 +25,7 @@ export async function runTraceCommand(correlationId: string, options: { dataDir?
     if (!trace.found && logged.length === 0) {
       process.stderr.write(
         `No row in the lake carries correlation id ${correlationId}: it was never received, or is not written yet ` +
-          '(the lake flushes every 0.25 s).\n',
+          '(the lake flushes every 0.5 s).\n',
       );
       return 1;
     }

@@ -115,7 +115,7 @@ async function lakeCopiesOnceDrained(
     const copies = await lakeCopiesByMessageId(dashboardUrl, thingNamePrefix);
     return [...ledger.acknowledged].every((messageId) => copies.has(messageId)) ? true : undefined;
   }, 60_000).catch(() => undefined); // what is missing by then is lost, and reported as such
-  // Past the lake writer's flush intervals (250 ms, its rollups every 500 ms), so that a late duplicate shows too.
+  // Past the lake writer's flush interval (500 ms), so that a late duplicate shows too.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   return lakeCopiesByMessageId(dashboardUrl, thingNamePrefix);
 }

@@ -11,7 +11,7 @@ export interface PartitionFile {
 }
 
 /**
- * A partition is closed once its hour ended more than `graceMs` ago: the writer flushes every 250 ms, so by
+ * A partition is closed once its hour ended more than `graceMs` ago: the writer flushes every 500 ms, so by
  * then it has written the hour's last rows. A late file (rows held through a full disk) is still safe: a
  * compaction replaces only the files it listed, and the next one merges the newcomer.
  */

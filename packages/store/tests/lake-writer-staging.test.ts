@@ -1,10 +1,11 @@
 // What the lake writer stages column by column comes back from Parquet exactly as appended: strings of few
 // distinct values (staged as an ENUM) and of many, columns null in every row or in some, doubles to the
-// last bit and timestamps to the millisecond.
+// last bit, timestamps to the millisecond, booleans and integers.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { LifecycleEventRecord } from '@tributary/contracts';
 import { aReading, receivedAt } from '@tributary/contracts/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LakeWriter } from '../src/local/index.js';
@@ -50,6 +51,48 @@ describe('LakeWriter staging', () => {
          FROM read_parquet('${lakeDir}/telemetry/**/*.parquet', hive_partitioning = false) ORDER BY received_at`,
       );
       expect(reader.getRowObjectsJS()).toEqual(readings.map((reading) => ({ ...reading })));
+    } finally {
+      duckdb.closeSync();
+    }
+  });
+
+  it('reads back booleans, true, false or null, and integers as appended', async () => {
+    const events = Array.from({ length: 3_000 }, (_, i): LifecycleEventRecord => ({
+      event_type: 'disconnected',
+      client_id: `pump-${i}`,
+      thing_name: i % 2 === 0 ? `pump-${i}` : null,
+      session_identifier: `session-${i}`,
+      principal_identifier: 'cert-1',
+      version_number: i % 7 === 0 ? null : 2 ** 40 + i,
+      ip_address: null,
+      client_initiated_disconnect: i % 3 === 0 ? null : i % 3 === 1,
+      disconnect_reason: 'CLIENT_INITIATED_DISCONNECT',
+      connect_failure_reason: null,
+      topics: null,
+      event_timestamp: receivedAt + i,
+      received_at: receivedAt + i,
+    }));
+    const writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
+    try {
+      writer.append('lifecycle_events', events);
+      await writer.flush();
+    } finally {
+      await writer.close();
+    }
+    const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+    try {
+      const reader = await duckdb.runAndReadAll(
+        `SELECT client_id, version_number::DOUBLE AS version_number, client_initiated_disconnect
+         FROM read_parquet('${lakeDir}/lifecycle_events/**/*.parquet', hive_partitioning = false)
+         ORDER BY event_timestamp`,
+      );
+      expect(reader.getRowObjectsJS()).toEqual(
+        events.map(({ client_id, version_number, client_initiated_disconnect }) => ({
+          client_id,
+          version_number,
+          client_initiated_disconnect,
+        })),
+      );
     } finally {
       duckdb.closeSync();
     }

@@ -5,9 +5,11 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { columnsOf } from '@tributary/contracts';
 import { aReading } from '@tributary/contracts/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParquetPublisher, PublishError } from '../src/local/parquet-publisher.js';
+import { columnarRowsOf } from '../src/local/staged-rows.js';
 
 let dir: string;
 let publisher: ParquetPublisher;
@@ -23,7 +25,7 @@ afterEach(async () => {
 
 const requestFor = (name: string, rows = [aReading({ message_id: name })]) => ({
   table: 'telemetry' as const,
-  rows,
+  batch: columnarRowsOf(columnsOf('telemetry'), rows),
   temporaryFile: join(dir, `${name}.parquet.tmp`),
   dataFile: join(dir, `${name}.parquet`),
   syncFrom: dir,

@@ -3,13 +3,13 @@
 // reads them back (the merger sorts as a file of several row groups is sorted here).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { allLakeTables, columnsOf, type AnyLakeTableName } from '@tributary/contracts';
-import type { AnyLakeRow } from '../core/index.js';
 import {
   createStagingTable,
   quoteIdentifier,
   selectListOf,
   stageRows,
   stagingPlanOf,
+  type ColumnarRows,
 } from './staged-rows.js';
 
 // Paths are ours (lake root + partition from timestamps + uuid), never row values; rows go through the appender.
@@ -32,20 +32,23 @@ export function sortColumnsOf(table: AnyLakeTableName): string {
 
 const stagingTableOf = (table: AnyLakeTableName): string => `staging_${table}`;
 
-/** Writes `rows` (validated against the table's contract) to `file` as Parquet; one call at a time per connection. */
+/**
+ * Writes rows (validated against the table's contract, laid out as its columns by `columnarRowsOf`) to `file`
+ * as Parquet; one call at a time per connection.
+ */
 export async function writeParquetFile(
   connection: DuckDBConnection,
   table: AnyLakeTableName,
-  rows: readonly AnyLakeRow[],
+  batch: ColumnarRows,
   file: string,
 ): Promise<void> {
   try {
-    const plan = stagingPlanOf(columnsOf(table), rows);
+    const plan = stagingPlanOf(columnsOf(table), batch);
     await createStagingTable(connection, stagingTableOf(table), plan);
-    await stageRows(connection, stagingTableOf(table), plan, rows);
+    await stageRows(connection, stagingTableOf(table), plan, batch.rowCount);
     // One row group has the same statistics in any order: sorting it would cost half the COPY's time for nothing
     // (the compactor sorts the files it merges).
-    const order = rows.length > rowGroupRows ? ` ORDER BY ${sortColumnsOf(table)}` : '';
+    const order = batch.rowCount > rowGroupRows ? ` ORDER BY ${sortColumnsOf(table)}` : '';
     await connection.run(
       `COPY (SELECT ${selectListOf(plan)} FROM ${stagingTableOf(table)}${order}) ` +
         `TO ${quoteLiteral(file)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroupRows})`,

@@ -16,6 +16,7 @@ import {
 import { quoteLiteral } from './parquet-file-writing.js';
 import { ParquetPublisher, PublishError } from './parquet-publisher.js';
 import {
+  columnarRowsOf,
   createStagingTable,
   quoteIdentifier,
   selectListOf,
@@ -71,7 +72,8 @@ export class ParquetPartitionFiles {
     const firstCreated = await mkdir(directory, { recursive: true });
     try {
       const syncUpTo = firstCreated ? dirname(firstCreated) : directory;
-      await this.publisher.publish({ table, rows, temporaryFile, dataFile, syncFrom: directory, syncUpTo });
+      const batch = columnarRowsOf(columnsOf(table), rows);
+      await this.publisher.publish({ table, batch, temporaryFile, dataFile, syncFrom: directory, syncUpTo });
       return dataFile;
     } catch (error) {
       const renamed = error instanceof PublishError && error.renamed;
@@ -155,14 +157,12 @@ export class ParquetPartitionFiles {
     const files = await this.filesIn(partitionPaths);
     if (files === null || rows.length === 0) return new Set();
     const keyColumnNames = new Set(keyColumnsOf(table));
-    const plan = stagingPlanOf(
-      columnsOf(table).filter((column) => keyColumnNames.has(column.name)),
-      rows,
-    );
+    const keyColumns = columnsOf(table).filter((column) => keyColumnNames.has(column.name));
+    const plan = stagingPlanOf(keyColumns, columnarRowsOf(keyColumns, rows));
     const candidates = candidateKeysTableOf(table);
     try {
       await createStagingTable(this.connection, candidates, plan);
-      await stageRows(this.connection, candidates, plan, rows);
+      await stageRows(this.connection, candidates, plan, rows.length);
       const matching = [...keyColumnNames]
         .map(quoteIdentifier)
         .map((name) => `candidate.${name} IS NOT DISTINCT FROM written.${name}`)

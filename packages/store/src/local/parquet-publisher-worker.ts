@@ -25,10 +25,10 @@ const syncPath = (path: string, flags: string): void => {
 };
 
 async function publish(request: PublishRequest): Promise<PublishReply> {
-  const { id, table, rows, temporaryFile, dataFile, syncFrom, syncUpTo } = request;
+  const { id, table, batch, temporaryFile, dataFile, syncFrom, syncUpTo } = request;
   let renamed = false;
   try {
-    await writeParquetFile(connection, table, rows, temporaryFile);
+    await writeParquetFile(connection, table, batch, temporaryFile);
     syncPath(temporaryFile, 'r+');
     renameSync(temporaryFile, dataFile);
     renamed = true;

@@ -7,13 +7,16 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AnyLakeTableName } from '@tributary/contracts';
-import type { AnyLakeRow } from '../core/index.js';
+import { transferablesOf, type ColumnarRows } from './staged-rows.js';
 
 export interface PublishRequest {
   readonly id: number;
   readonly table: AnyLakeTableName;
-  /** Validated against the table's contract; copied to the worker (structured clone). */
-  readonly rows: readonly AnyLakeRow[];
+  /**
+   * The rows, validated against the table's contract and laid out as its columns (`columnarRowsOf`). Its
+   * number columns' buffers are transferred to the worker: the caller must not use them after publishing.
+   */
+  readonly batch: ColumnarRows;
   readonly temporaryFile: string;
   readonly dataFile: string;
   /** The directory synced after the rename, then each parent up to `syncUpTo`. */
@@ -90,7 +93,7 @@ export class ParquetPublisher {
     if (this.pending.size === 0) this.worker.ref();
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id } satisfies PublishRequest);
+      this.worker.postMessage({ ...request, id } satisfies PublishRequest, transferablesOf(request.batch));
     });
   }
 

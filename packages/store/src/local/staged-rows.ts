@@ -1,8 +1,9 @@
 // Moves validated lake rows into a DuckDB temp table a column at a time, through data chunks, with as few
 // native calls as the values allow. Rows are first laid out as columns (`columnarRowsOf`): one array of values
-// per column, numbers in Float64Arrays, which is also how they cross to the publishing worker — a transfer of
-// buffers and a clone of string arrays instead of a clone of every row object and its property names (that
-// clone took a fifth of the platform's main thread in the e2e bench's batched run). A column null in every row
+// per column, numbers in Float64Arrays and each column's strings joined into one, which is also how they cross to
+// the publishing worker — a transfer of buffers and a copy of a few long strings instead of a clone of every row
+// object and its property names (that clone took a fifth of the platform's main thread in the e2e bench's
+// batched run). A column null in every row
 // is not staged at all, a string column of few distinct values travels as an ENUM of them (one call per
 // distinct value, then one copy per chunk), numbers and timestamps as DOUBLE (the contract's integers are safe
 // integers, exact in a double) and are converted back to their column types by `selectListOf`. Only strings that
@@ -27,7 +28,16 @@ export type ColumnValues =
   | { readonly kind: 'null' }
   /** Numbers, timestamps (epoch ms) and booleans (1 or 0); `nulls[row]` is 1 where the row has it null. */
   | { readonly kind: 'number'; readonly values: Float64Array; readonly nulls: Uint8Array | null }
-  | { readonly kind: 'string'; readonly values: readonly (string | null)[] };
+  /**
+   * Strings end to end in one, each `lengths[row]` UTF-16 code units long (0 where `nulls[row]` is 1): one
+   * string to copy to another thread instead of one per row.
+   */
+  | {
+      readonly kind: 'string';
+      readonly joined: string;
+      readonly lengths: Uint32Array;
+      readonly nulls: Uint8Array | null;
+    };
 
 /** Rows as columns: `columns[i]` holds the values of the i-th of the columns they were laid out for. */
 export interface ColumnarRows {
@@ -42,43 +52,69 @@ export function columnarRowsOf(columns: readonly LakeColumn[], rows: readonly ob
 
 function columnValuesOf(column: LakeColumn, rows: readonly object[]): ColumnValues {
   const { name } = column;
+  let nulls: Uint8Array | null = null;
   let nullRows = 0;
+  const isNull = (row: number) => {
+    nulls ??= new Uint8Array(rows.length);
+    nulls[row] = 1;
+    nullRows += 1;
+  };
   if (column.type === 'string') {
-    const values = new Array<string | null>(rows.length);
+    const strings = new Array<string>(rows.length);
+    const lengths = new Uint32Array(rows.length);
     for (let row = 0; row < rows.length; row += 1) {
-      const value = ((rows[row] as Record<string, unknown>)[name] ?? null) as string | null;
-      values[row] = value;
-      if (value === null) nullRows += 1;
+      const value = (rows[row] as Record<string, unknown>)[name] as string | null | undefined;
+      if (value === null || value === undefined) {
+        strings[row] = '';
+        isNull(row);
+      } else {
+        strings[row] = value;
+        lengths[row] = value.length;
+      }
     }
-    return nullRows === rows.length ? { kind: 'null' } : { kind: 'string', values };
+    if (nullRows === rows.length) return { kind: 'null' };
+    return { kind: 'string', joined: strings.join(''), lengths, nulls };
   }
   const values = new Float64Array(rows.length);
-  let nulls: Uint8Array | null = null;
   for (let row = 0; row < rows.length; row += 1) {
     const value = (rows[row] as Record<string, unknown>)[name] as number | boolean | null | undefined;
-    if (value === null || value === undefined) {
-      nulls ??= new Uint8Array(rows.length);
-      nulls[row] = 1;
-      nullRows += 1;
-    } else values[row] = Number(value);
+    if (value === null || value === undefined) isNull(row);
+    else values[row] = Number(value);
   }
   return nullRows === rows.length ? { kind: 'null' } : { kind: 'number', values, nulls };
 }
 
-/** The buffers of the batch's number columns, to transfer with it to another thread rather than copy. */
+/** The batch's buffers, to transfer with it to another thread rather than copy. */
 export function transferablesOf(batch: ColumnarRows): ArrayBuffer[] {
-  return batch.columns.flatMap((values) =>
-    values.kind !== 'number'
-      ? []
-      : [values.values.buffer as ArrayBuffer, ...(values.nulls ? [values.nulls.buffer as ArrayBuffer] : [])],
-  );
+  return batch.columns.flatMap((values) => {
+    if (values.kind === 'null') return [];
+    const buffers = [values.kind === 'number' ? values.values.buffer : values.lengths.buffer];
+    if (values.nulls) buffers.push(values.nulls.buffer);
+    return buffers as ArrayBuffer[];
+  });
 }
 
-/** A column of a batch, its values, and how it is staged; `null` when every row has it null, so it is not staged. */
+/** The strings of a string column, row by row. */
+function stringsOf(values: Extract<ColumnValues, { kind: 'string' }>): (string | null)[] {
+  const { joined, lengths, nulls } = values;
+  const strings = new Array<string | null>(lengths.length);
+  let start = 0;
+  for (let row = 0; row < lengths.length; row += 1) {
+    const end = start + (lengths[row] as number);
+    strings[row] = nulls?.[row] === 1 ? null : joined.slice(start, end);
+    start = end;
+  }
+  return strings;
+}
+
+type Item = string | number | boolean | null;
+
+/** A column of a batch, how it is staged (`null` when every row has it null, so it is not staged), and its values. */
 export interface StagedColumn {
   readonly column: LakeColumn;
-  readonly values: ColumnValues;
   readonly stagedAs: DuckDBType | null;
+  /** The value the staged vector takes for a row. */
+  readonly itemAt: (row: number) => Item;
 }
 
 /** DuckDB's vector size: a data chunk holds at most this many rows. */
@@ -89,10 +125,19 @@ export function stagingPlanOf(columns: readonly LakeColumn[], batch: ColumnarRow
   return columns.map((column, index) => {
     const values = batch.columns[index];
     if (values === undefined) throw new Error(`The batch has no values for column "${column.name}"`);
-    if (values.kind === 'null') return { column, values, stagedAs: null };
-    if (values.kind === 'string')
-      return { column, values, stagedAs: enumOfFewValues(values.values) ?? VARCHAR };
-    return { column, values, stagedAs: column.type === 'boolean' ? BOOLEAN : DOUBLE };
+    if (values.kind === 'null') return { column, stagedAs: null, itemAt: () => null };
+    if (values.kind === 'string') {
+      const strings = stringsOf(values);
+      return { column, stagedAs: enumOfFewValues(strings) ?? VARCHAR, itemAt: (row) => strings[row] ?? null };
+    }
+    const { values: numbers, nulls } = values;
+    if (column.type === 'boolean')
+      return { column, stagedAs: BOOLEAN, itemAt: (row) => (nulls?.[row] === 1 ? null : numbers[row] !== 0) };
+    const itemAt =
+      nulls === null
+        ? (row: number) => numbers[row] as number
+        : (row: number) => (nulls[row] === 1 ? null : (numbers[row] as number));
+    return { column, stagedAs: DOUBLE, itemAt };
   });
 }
 
@@ -163,9 +208,8 @@ export async function stageRows(
       const count = Math.min(rowsPerChunk, rowCount - first);
       chunk.reset();
       chunk.rowCount = count;
-      for (const [index, { column, values }] of staged.entries()) {
+      for (const [index, { itemAt }] of staged.entries()) {
         const vector = chunk.getColumnVector(index);
-        const itemAt = itemOf(column, values);
         for (let row = 0; row < count; row += 1) vector.setItem(row, itemAt(first + row) as never);
         vector.flush();
       }
@@ -175,14 +219,4 @@ export async function stageRows(
   } finally {
     appender.closeSync();
   }
-}
-
-/** The value the staged vector takes for a row: a string, a number, a boolean or null. */
-function itemOf(column: LakeColumn, values: ColumnValues): (row: number) => string | number | boolean | null {
-  if (values.kind === 'null') return () => null;
-  if (values.kind === 'string') return (row) => values.values[row] ?? null;
-  const { values: numbers, nulls } = values;
-  if (column.type === 'boolean') return (row) => (nulls?.[row] === 1 ? null : numbers[row] !== 0);
-  if (nulls === null) return (row) => numbers[row] as number;
-  return (row) => (nulls[row] === 1 ? null : (numbers[row] as number));
 }

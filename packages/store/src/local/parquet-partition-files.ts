@@ -204,18 +204,21 @@ export class ParquetPartitionFiles {
     return directory;
   }
 
-  /** A DuckDB list of the partitions' Parquet globs, or null when none of them has a published file. */
+  /**
+   * A DuckDB list of the partitions' published Parquet files, or null when they have none. Named one by one
+   * rather than by a glob, so that the statements a read makes see the same files: the writer's next files may
+   * be renamed into place meanwhile (its flushes overlap), and compaction swaps wait for the gate readers hold.
+   */
   private async filesIn(partitionPaths: readonly string[]): Promise<string | null> {
-    const globs: string[] = [];
+    const files: string[] = [];
     for (const partitionPath of partitionPaths) {
       const directory = this.directoryOf(partitionPath);
-      const files = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
+      const names = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return [];
         throw error;
       });
-      if (files.some((file) => file.endsWith('.parquet')))
-        globs.push(quoteLiteral(join(directory, '*.parquet')));
+      for (const name of names) if (name.endsWith('.parquet')) files.push(quoteLiteral(join(directory, name)));
     }
-    return globs.length === 0 ? null : `[${globs.join(', ')}]`;
+    return files.length === 0 ? null : `[${files.join(', ')}]`;
   }
 }

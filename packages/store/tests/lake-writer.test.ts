@@ -124,45 +124,6 @@ describe('LakeWriter', () => {
     expect(writer.stats).toMatchObject({ duplicatesSkipped: 2, filesWritten: 3 });
   });
 
-  it('writes a reading once when it is appended again while the flush before is still writing it', async () => {
-    writer.append('telemetry', [aReading({ message_id: 'resent' })]);
-    // The second flush takes its rows as soon as the first has handed its file to the publisher.
-    const first = writer.flush();
-    await new Promise((resolve) => setImmediate(resolve));
-    writer.append('telemetry', [aReading({ message_id: 'resent', received_at: receivedAt + 5_000 })]);
-    const second = writer.flush();
-    await Promise.all([first, second]);
-    const [{ readings }] = (await sql(
-      `SELECT count(*) AS readings FROM ${lakeTableSource(lakeDir, 'telemetry')} WHERE message_id = 'resent'`,
-    )) as [{ readings: bigint }];
-    expect(readings).toBe(1n);
-    expect(writer.stats.duplicatesSkipped).toBe(1);
-  });
-
-  it('writes every row of flushes that overlap, each once, and says so when they are flushed', async () => {
-    const batches = Array.from({ length: 6 }, (_, batch) =>
-      Array.from({ length: 2_000 }, (_, i) =>
-        aReading({ message_id: `m-${batch}-${i}`, received_at: receivedAt + batch * 1_000 + i }),
-      ),
-    );
-    const flushes: Promise<void>[] = [];
-    for (const rows of batches) {
-      writer.append('telemetry', rows);
-      flushes.push(writer.flush());
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    // Redeliveries of the first batch while its file may still be being written.
-    writer.append('telemetry', batches[0] as ReturnType<typeof aReading>[]);
-    const durable = writer.flushed();
-    await Promise.all([...flushes, writer.flush(), durable]);
-    const [{ readings, distinct }] = (await sql(
-      `SELECT count(*) AS readings, count(DISTINCT message_id) AS distinct
-       FROM ${lakeTableSource(lakeDir, 'telemetry')}`,
-    )) as [{ readings: bigint; distinct: bigint }];
-    expect({ readings, distinct }).toEqual({ readings: 12_000n, distinct: 12_000n });
-    expect(writer.stats).toMatchObject({ duplicatesSkipped: 2_000, bufferedRows: 0 });
-  });
-
   it('skips a replay of rows a previous writer already wrote to the partition', async () => {
     writer.append('anomalies', [anAnomaly()]);
     await writer.close();

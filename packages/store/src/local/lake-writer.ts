@@ -48,7 +48,7 @@ export interface LakeWriterOptions {
    */
   readonly rollupIntervalMs?: number;
   /**
-   * The most rows held in memory; a flush starts once half of it waits to be written, and `append` refuses rows beyond it
+   * The most rows held in memory; a flush starts at half of it, and `append` refuses rows beyond it
    * (BUFFER_FULL) so that a lake that cannot be written pushes back instead of growing memory.
    * @default 50_000
    */
@@ -97,18 +97,6 @@ interface UnwrittenRows {
   readonly check: KeyCheck;
 }
 
-/** A partition's rows handed to the publisher, and the file being written of them. */
-interface InFlightBatch {
-  readonly table: LakeTableName;
-  readonly batch: PartitionBatch<AnyLakeTableName>;
-  readonly unwritten: UnwrittenRows;
-  /** The fingerprints of the unwritten rows' keys: a row of a later flush that matches one is checked by key. */
-  readonly fingerprints: FingerprintSet;
-  /** Their keys, read only when a fingerprint matched. */
-  readonly keys: () => ReadonlySet<string>;
-  readonly published: Promise<string>;
-}
-
 export class LakeWriter {
   private readonly buffered = emptyPerTable<AnyLakeRow[]>(() => []);
   /** Rows the running flush took out of `buffered` and has not written yet: still held, so still counted. */
@@ -119,23 +107,7 @@ export class LakeWriter {
   private duplicatesSkipped = 0;
   private keysReadFromFiles = 0;
   private lastFlushError: string | null = null;
-  /**
-   * Flushes overlap: the next one may take the buffer and hand its files to the publishing worker once the
-   * running one has handed over its own (`handedOver`), while that one waits for them; each finishes only
-   * after the one before it (`finished`). Files are written in the order handed over. On a busy loop this keeps
-   * the worker writing while the loop screens the next rows, instead of each waiting for the other.
-   */
-  private handedOver: Promise<void> = Promise.resolve();
-  private finished: Promise<void> = Promise.resolve();
-  private finishedBeforeLast: Promise<void> = Promise.resolve();
-  /**
-   * Rows handed to the publisher and not yet known written or failed. A row of a later flush with the key of one
-   * of them is dropped as a duplicate: the row in flight is either written, or put back into the buffer and
-   * retried until it is.
-   */
-  private readonly inFlight = new Set<InFlightBatch>();
-  /** Flushes that failed so far: a flush marks rows durable only if none failed while it ran. */
-  private failedFlushes = 0;
+  private flushQueue: Promise<void> = Promise.resolve();
   /** The flush waiting behind the running one, if any: it will write every row buffered by then. */
   private queuedFlush: Promise<void> | null = null;
   /** Whether the queued flush writes the rollups too: any of the calls it stands for asked it to. */
@@ -238,18 +210,14 @@ export class LakeWriter {
     for (const row of validRows) buffer.push(row);
     this.appendedRows += validRows.length;
     // While writes fail (a full disk) only the timer retries: one attempt per interval, not one per append.
-    // Rows a running flush is writing do not count: the next flush takes only those waiting, half the buffer.
-    if (
-      this.bufferedRowCount - this.rowsBeingWritten >= this.maxBufferedRows / 2 &&
-      this.lastFlushError === null
-    ) {
+    if (this.bufferedRowCount >= this.maxBufferedRows / 2 && this.lastFlushError === null) {
       this.flushInBackground(true);
     }
   }
 
   /**
    * Writes every row buffered so far, rollups included. On failure the unwritten rows stay buffered for the
-   * next flush. Calls made before a queued flush takes the buffer share it, which writes all their rows:
+   * next flush. Calls made while a flush runs share the one queued after it, which writes all their rows:
    * without that, each append past half the buffer would queue another attempt to write the whole buffer.
    */
   flush(): Promise<void> {
@@ -263,18 +231,12 @@ export class LakeWriter {
       return this.queuedFlush;
     }
     this.queuedFlushWritesRollups = withRollups;
-    let handOver = (): void => undefined;
-    const handedOver = new Promise<void>((resolve) => (handOver = resolve));
-    const previousFinished = this.finished;
-    // Two flushes at most at a time: one taking the buffer while the one before waits for its files.
-    const flushed = Promise.all([this.handedOver, this.finishedBeforeLast]).then(() => {
+    const flushed = this.flushQueue.then(() => {
       this.queuedFlush = null;
-      return this.writeBuffered(this.queuedFlushWritesRollups, handOver, previousFinished);
+      return this.writeBuffered(this.queuedFlushWritesRollups);
     });
     this.queuedFlush = flushed;
-    this.handedOver = handedOver;
-    this.finishedBeforeLast = previousFinished;
-    this.finished = flushed.catch(() => undefined);
+    this.flushQueue = flushed.catch(() => undefined);
     return flushed;
   }
 
@@ -333,44 +295,22 @@ export class LakeWriter {
   /**
    * Writes the base tables' buffered rows; with `withRollups`, then the rollups of every row written so far,
    * which makes every row appended before it durable. (Rows written without their rollups are not: a crash
-   * would redeliver them, and their redelivery, found written, would never add their partials.) It calls
-   * `handOver` once its base tables' files are with the publisher (the next flush may start then), and
-   * waits for `previousFinished` before it takes the outcome of its own.
+   * would redeliver them, and their redelivery, found written, would never add their partials.)
    */
-  private async writeBuffered(
-    withRollups: boolean,
-    handOver: () => void,
-    previousFinished: Promise<void>,
-  ): Promise<void> {
+  private async writeBuffered(withRollups: boolean): Promise<void> {
     // Rows appended while this flush runs may miss it: only those appended before it are promised.
     const appendedBeforeFlush = this.appendedRows;
-    const failedBefore = this.failedFlushes;
-    const inFlight: InFlightBatch[] = [];
-    let failure: unknown;
     try {
-      for (const table of baseTableNames) await this.handOverTable(table, inFlight);
-    } catch (error) {
-      failure = error;
-    } finally {
-      handOver();
-    }
-    try {
-      await previousFinished;
-      const settled = await this.settle(inFlight);
-      // Room for appends as soon as the rows are written: the rollups are a small part of the buffer.
-      for (const wake of this.roomWaiters.splice(0)) wake();
-      if (failure !== undefined || settled !== undefined) throw failure ?? settled;
+      for (const table of baseTableNames) await this.writeTable(table);
       if (withRollups) {
         const startedAt = Date.now();
-        await allOrFirstError(rollupTableNames.map((table) => this.writeRollupTable(table)));
+        await allOrFirstError(rollupTableNames.map((table) => this.writeTable(table)));
         this.rollupsWrittenAt = startedAt;
       }
       this.lastFlushError = null;
-      // A flush before this one that failed may have put rows appended before this one back in the buffer.
-      if (withRollups && this.failedFlushes === failedBefore) this.markDurable(appendedBeforeFlush);
+      if (withRollups) this.markDurable(appendedBeforeFlush);
       for (const wake of this.roomWaiters.splice(0)) wake();
     } catch (error) {
-      this.failedFlushes += 1;
       this.lastFlushError = error instanceof Error ? error.message : String(error);
       throw error;
     }
@@ -385,95 +325,20 @@ export class LakeWriter {
     }
   }
 
-  /**
-   * Takes a base table's buffered rows and hands each partition's unwritten ones to the publisher, adding them
-   * to `inFlight` without waiting for the files. On a failure the rows not handed over go back to the buffer.
-   */
-  private async handOverTable(table: LakeTableName, inFlight: InFlightBatch[]): Promise<void> {
+  private async writeTable(table: AnyLakeTableName): Promise<void> {
     const rows = this.buffered[table];
     if (rows.length === 0) return;
     this.buffered[table] = [];
     this.rowsBeingWritten += rows.length;
-    const batches = groupRowsByPartition<AnyLakeTableName>(table, rows);
+    const batches = groupRowsByPartition(table, rows);
     for (const [index, batch] of batches.entries()) {
       try {
-        const unwritten = await this.selectUnwritten(table, batch);
-        this.duplicatesSkipped += unwritten.duplicates;
-        if (unwritten.rows.length === 0) {
-          this.rowsBeingWritten -= batch.rows.length;
-          continue;
-        }
-        const published = this.files.publish(table, batch.partitionPath, unwritten.rows);
-        // Settled in order by settle(); until then a failure must not count as unhandled.
-        published.catch(() => undefined);
-        let keys: Set<string> | undefined;
-        const handedOver: InFlightBatch = {
-          table,
-          batch,
-          unwritten,
-          fingerprints: FingerprintSet.of(unwritten.fingerprints),
-          keys: () => (keys ??= new Set(unwritten.rows.map((row) => rowKeyOf(table, row)))),
-          published,
-        };
-        this.inFlight.add(handedOver);
-        inFlight.push(handedOver);
-      } catch (error) {
-        const notHandedOver = batches.slice(index).flatMap((b) => b.rows);
-        this.buffered[table] = [...notHandedOver, ...this.buffered[table]];
-        this.rowsBeingWritten -= notHandedOver.length;
-        throw this.writeErrorOf(error, `${notHandedOver.length} "${table}" rows`, batch.partitionPath);
-      }
-    }
-  }
-
-  /**
-   * Waits for every file handed over; the rows of a file written count as written (and their telemetry's
-   * rollups are buffered), those of one that failed go back to the buffer. Returns the first failure.
-   */
-  private async settle(inFlight: readonly InFlightBatch[]): Promise<LakeWriterError | undefined> {
-    let firstFailure: LakeWriterError | undefined;
-    for (const handedOver of inFlight) {
-      const { table, batch, unwritten, published } = handedOver;
-      const outcome = await published.then(
-        () => undefined,
-        (error: unknown) => ({ error }),
-      );
-      this.inFlight.delete(handedOver);
-      this.rowsBeingWritten -= batch.rows.length;
-      if (outcome === undefined) {
-        this.filesWritten += 1;
-        this.rowsWritten[table] += unwritten.rows.length;
-        this.writtenKeys.addWritten(unwritten.check, unwritten.fingerprints);
-        if (table === 'telemetry') this.bufferRollupsOf(unwritten.rows as LakeRow<'telemetry'>[]);
-        continue;
-      }
-      // Rows readers may see but the held keys lack: read them from the files at the next flush.
-      if (outcome.error instanceof FileLeftVisibleError) this.writtenKeys.forget(batch.partitionPath);
-      this.buffered[table] = [...unwritten.rows, ...this.buffered[table]];
-      firstFailure ??= this.writeErrorOf(
-        outcome.error,
-        `${unwritten.rows.length} "${table}" rows`,
-        batch.partitionPath,
-      );
-    }
-    return firstFailure;
-  }
-
-  /** Writes a rollup table's buffered rows, a partition at a time; on a failure the rest go back to the buffer. */
-  private async writeRollupTable(table: RollupTableName): Promise<void> {
-    const rows = this.buffered[table];
-    if (rows.length === 0) return;
-    this.buffered[table] = [];
-    this.rowsBeingWritten += rows.length;
-    const batches = groupRowsByPartition<AnyLakeTableName>(table, rows);
-    for (const [index, batch] of batches.entries()) {
-      try {
-        await this.writeRollupPartition(table, batch);
+        await this.writePartition(table, batch);
         this.rowsBeingWritten -= batch.rows.length;
       } catch (error) {
         // A rollup file left visible is counted by readers already: its partials have no key to deduplicate
         // them by, so they are taken as written rather than published again (and counted twice).
-        const countedByReaders = error instanceof FileLeftVisibleError;
+        const countedByReaders = error instanceof FileLeftVisibleError && isRollupTable(table);
         if (countedByReaders) {
           this.filesWritten += 1;
           this.rowsWritten[table] += batch.rows.length;
@@ -505,6 +370,26 @@ export class LakeWriter {
     );
   }
 
+  private async writePartition(
+    table: AnyLakeTableName,
+    batch: PartitionBatch<AnyLakeTableName>,
+  ): Promise<void> {
+    if (isRollupTable(table)) return this.writeRollupPartition(table, batch);
+    const unwritten = await this.selectUnwritten(table, batch);
+    if (unwritten.rows.length > 0) {
+      await this.files.publish(table, batch.partitionPath, unwritten.rows).catch((error: unknown) => {
+        // Rows readers may see but the held keys lack: read them from the files at the next flush.
+        if (error instanceof FileLeftVisibleError) this.writtenKeys.forget(batch.partitionPath);
+        throw error;
+      });
+      this.filesWritten += 1;
+      this.rowsWritten[table] += unwritten.rows.length;
+      this.writtenKeys.addWritten(unwritten.check, unwritten.fingerprints);
+      if (table === 'telemetry') this.bufferRollupsOf(unwritten.rows as LakeRow<'telemetry'>[]);
+    }
+    this.duplicatesSkipped += unwritten.duplicates;
+  }
+
   /**
    * The batch's rows whose keys are neither in their partition nor in the hour before it: a device that
    * resends a message whose PUBACK a restart lost gives it a new receive time, which can fall in the next hour.
@@ -532,19 +417,14 @@ export class LakeWriter {
       has: (fingerprint) => someHeld?.has(fingerprint) === true || otherHeld?.has(fingerprint) === true,
     });
     // A row no held fingerprint matched can only be in the partitions not held; one matched, in either.
-    const unwritten = await this.notInFiles(
-      table,
-      notHeld,
-      this.notInFlight(table, { rows: screened.unwritten, fingerprints: screened.unwrittenFingerprints }),
-    );
-    const unmatched = await this.notInFiles(
-      table,
-      partitionPaths,
-      this.notInFlight(table, {
-        rows: screened.maybeWritten,
-        fingerprints: screened.maybeWrittenFingerprints,
-      }),
-    );
+    const unwritten = await this.notInFiles(table, notHeld, {
+      rows: screened.unwritten,
+      fingerprints: screened.unwrittenFingerprints,
+    });
+    const unmatched = await this.notInFiles(table, partitionPaths, {
+      rows: screened.maybeWritten,
+      fingerprints: screened.maybeWrittenFingerprints,
+    });
     const found =
       screened.unwritten.length -
       unwritten.rows.length +
@@ -555,28 +435,6 @@ export class LakeWriter {
       fingerprints: [...unwritten.fingerprints, ...unmatched.fingerprints],
       duplicates: screened.repeatsInBatch + found,
       check,
-    };
-  }
-
-  /** Those of the rows (with their fingerprints) whose keys no row in flight has: fingerprints first, keys on a match. */
-  private notInFlight(
-    table: LakeTableName,
-    candidates: { readonly rows: LakeRow<LakeTableName>[]; readonly fingerprints: number[] },
-  ): { readonly rows: LakeRow<LakeTableName>[]; readonly fingerprints: number[] } {
-    const sameTable = [...this.inFlight].filter((handedOver) => handedOver.table === table);
-    if (sameTable.length === 0 || candidates.rows.length === 0) return candidates;
-    const kept = candidates.fingerprints.map(
-      (fingerprint, index) =>
-        !sameTable.some(
-          (handedOver) =>
-            handedOver.fingerprints.has(fingerprint) &&
-            handedOver.keys().has(rowKeyOf(table, candidates.rows[index] as LakeRow<LakeTableName>)),
-        ),
-    );
-    const notInFlight = (_: unknown, index: number) => kept[index] === true;
-    return {
-      rows: candidates.rows.filter(notInFlight),
-      fingerprints: candidates.fingerprints.filter(notInFlight),
     };
   }
 
@@ -654,7 +512,7 @@ export class LakeWriter {
 }
 
 const baseTableNames = lakeTableNames.filter((table) => !isRollupTable(table));
-const rollupTableNames = lakeTableNames.filter(isRollupTable) as RollupTableName[];
+const rollupTableNames = lakeTableNames.filter(isRollupTable);
 
 /** Waits for every one of the writes, then throws the first failure among them, if any. */
 async function allOrFirstError(writes: readonly Promise<void>[]): Promise<void> {

@@ -204,21 +204,18 @@ export class ParquetPartitionFiles {
     return directory;
   }
 
-  /**
-   * A DuckDB list of the partitions' published Parquet files, or null when they have none. Named one by one
-   * rather than by a glob, so that the statements a read makes see the same files: the writer's next files may
-   * be renamed into place meanwhile (its flushes overlap), and compaction swaps wait for the gate readers hold.
-   */
+  /** A DuckDB list of the partitions' Parquet globs, or null when none of them has a published file. */
   private async filesIn(partitionPaths: readonly string[]): Promise<string | null> {
-    const files: string[] = [];
+    const globs: string[] = [];
     for (const partitionPath of partitionPaths) {
       const directory = this.directoryOf(partitionPath);
-      const names = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
+      const files = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return [];
         throw error;
       });
-      for (const name of names) if (name.endsWith('.parquet')) files.push(quoteLiteral(join(directory, name)));
+      if (files.some((file) => file.endsWith('.parquet')))
+        globs.push(quoteLiteral(join(directory, '*.parquet')));
     }
-    return files.length === 0 ? null : `[${files.join(', ')}]`;
+    return globs.length === 0 ? null : `[${globs.join(', ')}]`;
   }
 }

@@ -5,9 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { LifecycleEventRecord } from '@tributary/contracts';
+import type { LakeTableName, LifecycleEventRecord } from '@tributary/contracts';
 import { aReading, receivedAt } from '@tributary/contracts/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LakeRow } from '../src/core/index.js';
 import { LakeWriter } from '../src/local/index.js';
 
 let lakeDir: string;
@@ -18,6 +19,27 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(lakeDir, { recursive: true, force: true });
 });
+
+/** Writes the rows through a LakeWriter of their own, then runs `select` on the lake and returns its rows. */
+async function writeThenSelect<T extends LakeTableName>(
+  table: T,
+  rows: LakeRow<T>[],
+  select: string,
+): Promise<Record<string, unknown>[]> {
+  const writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
+  try {
+    writer.append(table, rows);
+    await writer.flush();
+  } finally {
+    await writer.close();
+  }
+  const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    return (await duckdb.runAndReadAll(select)).getRowObjectsJS();
+  } finally {
+    duckdb.closeSync();
+  }
+}
 
 describe('LakeWriter staging', () => {
   it('reads back every value as appended, whatever mix of distinct, repeated and null values a column holds', async () => {
@@ -36,24 +58,14 @@ describe('LakeWriter staging', () => {
         location: i < 4_000 ? null : `shelf-${i}`,
       }),
     );
-    const writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
-    try {
-      writer.append('telemetry', readings);
-      await writer.flush();
-    } finally {
-      await writer.close();
-    }
-    const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
-    try {
-      const reader = await duckdb.runAndReadAll(
-        `SELECT * EXCLUDE (device_time, received_at), epoch_ms(device_time)::DOUBLE AS device_time,
-           epoch_ms(received_at)::DOUBLE AS received_at
-         FROM read_parquet('${lakeDir}/telemetry/**/*.parquet', hive_partitioning = false) ORDER BY received_at`,
-      );
-      expect(reader.getRowObjectsJS()).toEqual(readings.map((reading) => ({ ...reading })));
-    } finally {
-      duckdb.closeSync();
-    }
+    const rows = await writeThenSelect(
+      'telemetry',
+      readings,
+      `SELECT * EXCLUDE (device_time, received_at), epoch_ms(device_time)::DOUBLE AS device_time,
+         epoch_ms(received_at)::DOUBLE AS received_at
+       FROM read_parquet('${lakeDir}/telemetry/**/*.parquet', hive_partitioning = false) ORDER BY received_at`,
+    );
+    expect(rows).toEqual(readings.map((reading) => ({ ...reading })));
   });
 
   it('reads back booleans, true, false or null, and integers as appended', async () => {
@@ -72,29 +84,19 @@ describe('LakeWriter staging', () => {
       event_timestamp: receivedAt + i,
       received_at: receivedAt + i,
     }));
-    const writer = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000 });
-    try {
-      writer.append('lifecycle_events', events);
-      await writer.flush();
-    } finally {
-      await writer.close();
-    }
-    const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
-    try {
-      const reader = await duckdb.runAndReadAll(
-        `SELECT client_id, version_number::DOUBLE AS version_number, client_initiated_disconnect
-         FROM read_parquet('${lakeDir}/lifecycle_events/**/*.parquet', hive_partitioning = false)
-         ORDER BY event_timestamp`,
-      );
-      expect(reader.getRowObjectsJS()).toEqual(
-        events.map(({ client_id, version_number, client_initiated_disconnect }) => ({
-          client_id,
-          version_number,
-          client_initiated_disconnect,
-        })),
-      );
-    } finally {
-      duckdb.closeSync();
-    }
+    const rows = await writeThenSelect(
+      'lifecycle_events',
+      events,
+      `SELECT client_id, version_number::DOUBLE AS version_number, client_initiated_disconnect
+       FROM read_parquet('${lakeDir}/lifecycle_events/**/*.parquet', hive_partitioning = false)
+       ORDER BY event_timestamp`,
+    );
+    expect(rows).toEqual(
+      events.map(({ client_id, version_number, client_initiated_disconnect }) => ({
+        client_id,
+        version_number,
+        client_initiated_disconnect,
+      })),
+    );
   });
 });

@@ -125,6 +125,33 @@ describe('LakeWriter rollups', () => {
     expect(writer.stats).toMatchObject({ bufferedRows: 0, lastFlushError: null });
   });
 
+  it('counts in the rollups the readings of a telemetry file that a failed publish left visible', async () => {
+    // Readers see those readings, so their partials must be published, though the flush that wrote them failed.
+    const publish = ParquetPartitionFiles.prototype.publish;
+    let faults = 1;
+    vi.spyOn(ParquetPartitionFiles.prototype, 'publish').mockImplementation(async function (
+      this: ParquetPartitionFiles,
+      table,
+      partitionPath,
+      rows,
+    ) {
+      const dataFile = await publish.call(this, table, partitionPath, rows);
+      if (table !== 'telemetry' || faults-- === 0) return dataFile;
+      throw new FileLeftVisibleError(dataFile, new Error('EIO: i/o error, fsync'));
+    });
+    writer.append('telemetry', readingsOf(0, 40));
+    await expect(writer.flush()).rejects.toThrow(/could not be removed/);
+    writer.append('telemetry', readingsOf(20, 40));
+    await writer.flush();
+    expect(
+      Number((await sql(`SELECT count(*) AS n FROM ${lakeTableSource(lakeDir, 'telemetry')}`))[0]?.['n']),
+    ).toBe(60);
+    expect(await combinedRollups('telemetry_1m')).toEqual(await rawAggregates('minute'));
+    expect(await combinedRollups('telemetry_1h')).toEqual(await rawAggregates('hour'));
+    expect(writer.stats).toMatchObject({ bufferedRows: 0, lastFlushError: null });
+    expect(writer.stats.rowsWritten).toMatchObject({ telemetry: 60 });
+  });
+
   it('sorts a file of more than one row group by thing, so a query for one thing can skip row groups', async () => {
     const large = await LakeWriter.open({ lakeDir, flushIntervalMs: 60_000, maxBufferedRows: 300_000 });
     const ofThing = (thing: string) =>

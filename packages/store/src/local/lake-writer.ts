@@ -336,14 +336,10 @@ export class LakeWriter {
         await this.writePartition(table, batch);
         this.rowsBeingWritten -= batch.rows.length;
       } catch (error) {
-        // A rollup file left visible is counted by readers already: its partials have no key to deduplicate
-        // them by, so they are taken as written rather than published again (and counted twice).
-        const countedByReaders = error instanceof FileLeftVisibleError && isRollupTable(table);
-        if (countedByReaders) {
-          this.filesWritten += 1;
-          this.rowsWritten[table] += batch.rows.length;
-          this.rowsBeingWritten -= batch.rows.length;
-        }
+        // A file left visible is counted by readers already, so its batch is taken as written (writePartition
+        // did the accounting) rather than published again: rollup partials have no key to deduplicate them by.
+        const countedByReaders = error instanceof FileLeftVisibleError;
+        if (countedByReaders) this.rowsBeingWritten -= batch.rows.length;
         const unwritten = batches.slice(countedByReaders ? index + 1 : index).flatMap((b) => b.rows);
         this.buffered[table] = [...unwritten, ...this.buffered[table]];
         this.rowsBeingWritten -= unwritten.length;
@@ -378,16 +374,25 @@ export class LakeWriter {
     const unwritten = await this.selectUnwritten(table, batch);
     if (unwritten.rows.length > 0) {
       await this.files.publish(table, batch.partitionPath, unwritten.rows).catch((error: unknown) => {
-        // Rows readers may see but the held keys lack: read them from the files at the next flush.
-        if (error instanceof FileLeftVisibleError) this.writtenKeys.forget(batch.partitionPath);
+        if (error instanceof FileLeftVisibleError) {
+          // Rows readers see but the held keys lack: the keys are read from the files at the next flush.
+          this.writtenKeys.forget(batch.partitionPath);
+          this.countWritten(table, unwritten.rows);
+          this.duplicatesSkipped += unwritten.duplicates;
+        }
         throw error;
       });
-      this.filesWritten += 1;
-      this.rowsWritten[table] += unwritten.rows.length;
+      this.countWritten(table, unwritten.rows);
       this.writtenKeys.addWritten(unwritten.check, unwritten.fingerprints);
-      if (table === 'telemetry') this.bufferRollupsOf(unwritten.rows as LakeRow<'telemetry'>[]);
     }
     this.duplicatesSkipped += unwritten.duplicates;
+  }
+
+  /** Accounts for a file of `rows` now visible to readers; the rollups of its readings go into this flush. */
+  private countWritten(table: AnyLakeTableName, rows: readonly LakeRow<AnyLakeTableName>[]): void {
+    this.filesWritten += 1;
+    this.rowsWritten[table] += rows.length;
+    if (table === 'telemetry') this.bufferRollupsOf(rows as LakeRow<'telemetry'>[]);
   }
 
   /**
@@ -472,9 +477,11 @@ export class LakeWriter {
     table: RollupTableName,
     batch: PartitionBatch<AnyLakeTableName>,
   ): Promise<void> {
-    await this.files.publish(table, batch.partitionPath, batch.rows);
-    this.filesWritten += 1;
-    this.rowsWritten[table] += batch.rows.length;
+    await this.files.publish(table, batch.partitionPath, batch.rows).catch((error: unknown) => {
+      if (error instanceof FileLeftVisibleError) this.countWritten(table, batch.rows);
+      throw error;
+    });
+    this.countWritten(table, batch.rows);
   }
 
   /**

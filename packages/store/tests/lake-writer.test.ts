@@ -194,7 +194,9 @@ describe('LakeWriter', () => {
     const timed = await LakeWriter.open({ lakeDir, flushIntervalMs: 20 });
     try {
       timed.append('quarantine', [aQuarantineRecord()]);
-      await expect.poll(() => timed.stats.rowsWritten.quarantine, { timeout: 2_000 }).toBe(1);
+      // Generous: the first write waits for the publishing worker to start (it loads DuckDB, and from source
+      // tsx), which took over 2 s on a CI machine running other suites beside this one.
+      await expect.poll(() => timed.stats.rowsWritten.quarantine, { timeout: 15_000 }).toBe(1);
     } finally {
       await timed.close();
     }

@@ -59,6 +59,25 @@ const readingsOf = (from: number, count: number, thing = 'pump-7') =>
     }),
   );
 
+/**
+ * The next publish of `failing` fails after its file was renamed into place (its directory's fsync failed) and
+ * the file could not be removed: readers see it, the writer is told it failed.
+ */
+function leaveVisibleOnce(failing: string): void {
+  const publish = ParquetPartitionFiles.prototype.publish;
+  let faults = 1;
+  vi.spyOn(ParquetPartitionFiles.prototype, 'publish').mockImplementation(async function (
+    this: ParquetPartitionFiles,
+    table,
+    partitionPath,
+    rows,
+  ) {
+    const dataFile = await publish.call(this, table, partitionPath, rows);
+    if (table !== failing || faults-- === 0) return dataFile;
+    throw new FileLeftVisibleError(dataFile, new Error('EIO: i/o error, fsync'));
+  });
+}
+
 describe('LakeWriter rollups', () => {
   it('publishes per-minute and per-hour partials, in the bucket’s hive partition, with each flush', async () => {
     writer.append('telemetry', [aReading()]);
@@ -103,19 +122,7 @@ describe('LakeWriter rollups', () => {
   });
 
   it('does not publish again the partials of a rollup file that a failed publish left visible', async () => {
-    // The fault: the file was renamed into place, then its directory's fsync failed and it could not be removed.
-    const publish = ParquetPartitionFiles.prototype.publish;
-    let faults = 1;
-    vi.spyOn(ParquetPartitionFiles.prototype, 'publish').mockImplementation(async function (
-      this: ParquetPartitionFiles,
-      table,
-      partitionPath,
-      rows,
-    ) {
-      const dataFile = await publish.call(this, table, partitionPath, rows);
-      if (table !== 'telemetry_1m' || faults-- === 0) return dataFile;
-      throw new FileLeftVisibleError(dataFile, new Error('EIO: i/o error, fsync'));
-    });
+    leaveVisibleOnce('telemetry_1m');
     writer.append('telemetry', readingsOf(0, 40));
     await expect(writer.flush()).rejects.toThrow(/could not be removed/);
     writer.append('telemetry', readingsOf(40, 40));
@@ -127,18 +134,7 @@ describe('LakeWriter rollups', () => {
 
   it('counts in the rollups the readings of a telemetry file that a failed publish left visible', async () => {
     // Readers see those readings, so their partials must be published, though the flush that wrote them failed.
-    const publish = ParquetPartitionFiles.prototype.publish;
-    let faults = 1;
-    vi.spyOn(ParquetPartitionFiles.prototype, 'publish').mockImplementation(async function (
-      this: ParquetPartitionFiles,
-      table,
-      partitionPath,
-      rows,
-    ) {
-      const dataFile = await publish.call(this, table, partitionPath, rows);
-      if (table !== 'telemetry' || faults-- === 0) return dataFile;
-      throw new FileLeftVisibleError(dataFile, new Error('EIO: i/o error, fsync'));
-    });
+    leaveVisibleOnce('telemetry');
     writer.append('telemetry', readingsOf(0, 40));
     await expect(writer.flush()).rejects.toThrow(/could not be removed/);
     writer.append('telemetry', readingsOf(20, 40));

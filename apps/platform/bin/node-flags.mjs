@@ -6,6 +6,7 @@
 // `pnpm bench e2e` at 64 MB). It is a V8 flag, so it sizes every isolate of the process, the lake's publishing
 // worker too (a worker's resourceLimits do not override it), and V8 grows a young generation to its maximum
 // only after minutes of load: at 64 MB the two isolates' young generations added ~110 MB to the RSS during
-// the bench's 10-minute run (memory +12.5% between its halves); at 32 MB it was +9.9%, with the same msg/s and
-// batched readings/s as at 64 MB in back-to-back runs, and a peak RSS ~190 MB lower.
+// the bench's 10-minute run (memory +12.5% between its halves). At 32 MB the worker's heap stayed ~85 MB
+// instead of growing to ~150 MB, with the same msg/s and batched readings/s as at 64 MB in back-to-back runs
+// (two 10-minute runs then grew +9.9% and +15.1%: the young generation is not all of that growth).
 export const cliNodeFlags = ['--conditions=@tributary/source', '--import', 'tsx', '--max-semi-space-size=32'];

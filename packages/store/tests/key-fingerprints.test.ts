@@ -24,6 +24,20 @@ describe('key fingerprints', () => {
   });
 });
 
+/** Distinct for distinct i below 2^32 (murmur3's fmix32 is a bijection), spread over all 53 bits, never 0. */
+function distinctFingerprint(i: number): number {
+  const mix = (seed: number) => {
+    let h = seed;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  };
+  return (mix(i ^ 0x5bd1e995) >>> 11) * 2 ** 32 + mix(i) + (mix(i) === 0 ? 1 : 0);
+}
+
 describe('FingerprintSet', () => {
   it('finds every fingerprint added, across growth, and no other', () => {
     const set = new FingerprintSet();
@@ -36,13 +50,14 @@ describe('FingerprintSet', () => {
     expect(others.filter((fingerprint) => set.has(fingerprint))).toEqual([]);
   });
 
-  it('while a growth is moved over bit by bit, still finds every fingerprint and refuses each one again', () => {
+  it('past 262,144 fingerprints, merges them into buckets bit by bit and still finds every one, and no other', () => {
     const set = new FingerprintSet();
-    const added = Array.from({ length: 20_000 }, (_, i) => fingerprintOf(`k-${i}`));
+    const added = Array.from({ length: 3 * 2 ** 18 + 1_000 }, (_, i) => distinctFingerprint(i));
     for (const [index, fingerprint] of added.entries()) {
-      expect(set.add(fingerprint)).toBe(true);
-      // Fingerprints added long before (still in the outgrown table, or already moved) and just before.
-      for (const earlier of [0, index >> 1, index - 1]) {
+      if (!set.add(fingerprint)) expect.fail(`fingerprint ${index} was refused as held`);
+      // Every thousandth add: fingerprints long merged, being merged, and just added are found and refused.
+      if (index % 1_000 !== 0) continue;
+      for (const earlier of [0, index >> 1, index - 2 ** 18, index - 1]) {
         if (earlier < 0) continue;
         expect(set.has(added[earlier] as number)).toBe(true);
         expect(set.add(added[earlier] as number)).toBe(false);
@@ -50,17 +65,35 @@ describe('FingerprintSet', () => {
       expect(set.size).toBe(index + 1);
     }
     expect(added.every((fingerprint) => set.has(fingerprint))).toBe(true);
+    const others = Array.from({ length: 100_000 }, (_, i) => distinctFingerprint(i + added.length));
+    expect(others.filter((fingerprint) => set.has(fingerprint))).toEqual([]);
   });
 
-  it('frees its outgrown table through lookups alone once nothing more is added', () => {
-    const set = new FingerprintSet();
-    const added = Array.from({ length: 13 }, (_, i) => fingerprintOf(`k-${i}`));
-    for (const fingerprint of added) set.add(fingerprint);
-    // 13 fingerprints outgrew the first table of 16 slots: both tables are held while the move runs.
-    expect(set.bytes).toBe((16 + 32) * 8);
-    for (let lookup = 0; lookup < 2; lookup += 1) expect(set.has(fingerprintOf('absent'))).toBe(false);
-    expect(set.bytes).toBe(32 * 8);
-    expect(added.every((fingerprint) => set.has(fingerprint))).toBe(true);
+  it('holds millions in ~5 bytes each once merged, and a merge ends through lookups alone', () => {
+    const set = FingerprintSet.of(Array.from({ length: 4 * 2 ** 20 }, (_, i) => distinctFingerprint(i)));
+    // The fourth 2^20 just filled the table: its merge is under way, with the buckets it builds.
+    const whileMerging = set.bytes;
+    for (let lookup = 0; lookup < 20_000; lookup += 1) set.has(distinctFingerprint(-1 - lookup));
+    // 2^22 in buckets (16 MB), their starts (1 MB) and the next, empty table (4 MB); the old table of
+    // doubles held 2^22 in 64 MB.
+    expect(set.bytes).toBe(2 ** 22 * 4 + (2 ** 18 + 1) * 4 + 2 ** 19 * 8);
+    expect(whileMerging).toBeGreaterThan(set.bytes);
+    expect(set.size).toBe(2 ** 22);
+    expect(set.has(distinctFingerprint(2 ** 22 - 1))).toBe(true);
+  });
+
+  it('in buckets, tells fingerprints apart by their top 18 and low 32 bits', () => {
+    const set = FingerprintSet.of(Array.from({ length: 2 ** 18 }, (_, i) => distinctFingerprint(i)));
+    for (let lookup = 0; lookup < 5_000; lookup += 1) set.has(1);
+    expect(set.bytes).toBe(2 ** 18 * 4 + (2 ** 18 + 1) * 4 + 2 ** 19 * 8);
+    const held = distinctFingerprint(7);
+    const lowBitFlipped = held % 2 === 0 ? held + 1 : held - 1;
+    const otherBucket = held < 2 ** 52 ? held + 2 ** 52 : held - 2 ** 52;
+    expect([held, lowBitFlipped, otherBucket].map((fingerprint) => set.has(fingerprint))).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('holds fingerprints whose low bits are alike (they share slots and probe past each other)', () => {

@@ -26,7 +26,7 @@ Usage:
       --interval-ms N                  milliseconds between two readings of a device (default: 1000)
       --log-level L                    debug | info | warn | error (default: warn)
       --scan-limit SIZE                the most one SQL query may scan, e.g. 500MB (default: 10GB)
-      --remembered-keys N              idempotency keys the lake holds in memory to drop redeliveries, ~16 bytes
+      --remembered-keys N              idempotency keys the lake holds in memory to drop redeliveries, ~5 bytes
                                        each (default: 8000000); partitions beyond are checked against their files
   tributary thing create <name>        a thing with an ACTIVE certificate under the default device policy, through
                                        the running platform's IoT API; writes <name>.cert.pem, .private.key, root-CA.pem

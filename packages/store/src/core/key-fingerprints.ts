@@ -1,7 +1,9 @@
-// Idempotency keys as 53-bit fingerprints, held in an open-addressing table of doubles: 8 bytes a slot instead
-// of a string and a hash-set entry (~140 bytes), no objects for the garbage collector to trace, and one cache
-// line read per lookup. A fingerprint match is not proof that a key was written (two keys may share one, about
-// once in 10^15 pairs), so the writer confirms a match against the files before it drops a row; a miss is.
+// Idempotency keys as 53-bit fingerprints: the latest in a small open-addressing table of doubles, the rest
+// in buckets by their top 21 bits, each bucket holding the low 32 bits of its fingerprints — ~4 bytes a
+// fingerprint once there are millions, instead of a string and a hash-set entry (~140 bytes), with no objects
+// for the garbage collector to trace. No bit of a fingerprint is lost either way. A fingerprint match is not
+// proof that a key was written (two keys may share one, about once in 10^15 pairs), so the writer confirms a
+// match against the files before it drops a row; a miss is.
 
 /** Never 0: an empty slot holds 0. */
 export function fingerprintOf(key: string): number {
@@ -29,62 +31,103 @@ function mix32(hash: number): number {
   return h;
 }
 
-const initialSlots = 16;
+/** The most fingerprints the open-addressing table takes (4 MB of slots) before they are merged into the buckets. */
+const latestMax = 2 ** 18;
 /**
- * Slots of the outgrown table moved into the new one per add or lookup. A growth is spread over the uses that
- * follow it instead of rehashing millions of slots at once (6M keys took 0.5 s, a pause of the whole event
- * loop); at this pace the move ends after a sixth of the adds that fill the new table to its next growth.
- * Lookups move slots too, so that a set no longer added to (the hour before, once the hour has turned) frees
- * its outgrown table all the same.
+ * Units of a merge's work (a slot read, a bucket placed, a fingerprint copied) done per add or lookup: a merge
+ * into 8 million held fingerprints (~9M units) ends within ~18,000 uses, long before the next is due, and no
+ * use waits for a whole merge (one at 5 million took 40–80 ms at once). Lookups merge too, so that a set no
+ * longer added to (the hour before, once the hour has turned) frees its merged table all the same.
  */
-const slotsMovedPerUse = 8;
+const mergeUnitsPerUse = 512;
 
 /**
- * A set of fingerprints; it doubles once three quarters full, so it holds n of them in 11–21 × n bytes
- * (up to half as much again while a growth is being moved over).
+ * A set of fingerprints. The latest 262,144 are in an open-addressing table of 11–21 bytes a fingerprint; the
+ * rest in buckets of 4 bytes a fingerprint plus 1 MB of bucket starts: 5 million take ~25 MB (64 MB as a
+ * table alone). A full table is merged into the buckets bit by bit, over the uses that follow.
  */
 export class FingerprintSet {
-  private slots: Float64Array;
-  /** The table being moved into `slots` after a growth: it still holds every fingerprint it held then. */
-  private outgrown: Float64Array | null = null;
-  private nextSlotToMove = 0;
-  private count = 0;
+  private latest: HashedFingerprints;
+  /** The table being merged into the buckets: it still holds every fingerprint it held. */
+  private merge: BucketMerge | null = null;
+  private bucketed: BucketedFingerprints | null = null;
 
   constructor(expected = 0) {
-    let slots = initialSlots;
-    while (slots * 0.75 < expected) slots *= 2;
-    this.slots = new Float64Array(slots);
+    this.latest = new HashedFingerprints(Math.min(expected, latestMax));
   }
 
   static of(fingerprints: Iterable<number>): FingerprintSet {
-    const all = [...fingerprints];
-    const set = new FingerprintSet(all.length);
-    for (const fingerprint of all) set.add(fingerprint);
+    const set = new FingerprintSet();
+    for (const fingerprint of fingerprints) set.add(fingerprint);
     return set;
+  }
+
+  get size(): number {
+    return this.latest.size + (this.merge?.merging.size ?? 0) + (this.bucketed?.size ?? 0);
+  }
+
+  /** The memory its arrays take: while a merge runs, those it merges into too. */
+  get bytes(): number {
+    return this.latest.bytes + (this.merge?.bytes ?? 0) + (this.bucketed?.bytes ?? 0);
+  }
+
+  has(fingerprint: number): boolean {
+    this.mergeSome();
+    return this.latest.has(fingerprint) || this.isMergedOrMerging(fingerprint);
+  }
+
+  /** Adds it unless held; whether it was new. */
+  add(fingerprint: number): boolean {
+    this.mergeSome();
+    if (this.isMergedOrMerging(fingerprint) || !this.latest.add(fingerprint)) return false;
+    if (this.latest.size >= latestMax) {
+      // A merge still under way finishes first; at mergeUnitsPerUse it always has by now.
+      while (this.merge) this.mergeSome();
+      this.merge = new BucketMerge(this.bucketed, this.latest);
+      this.latest = new HashedFingerprints(latestMax);
+    }
+    return true;
+  }
+
+  private isMergedOrMerging(fingerprint: number): boolean {
+    return this.merge?.merging.has(fingerprint) === true || this.bucketed?.has(fingerprint) === true;
+  }
+
+  private mergeSome(): void {
+    const merged = this.merge?.step(mergeUnitsPerUse);
+    if (merged) {
+      this.bucketed = merged;
+      this.merge = null;
+    }
+  }
+}
+
+/** Open addressing with linear probing in a table of doubles; it doubles once three quarters full. */
+class HashedFingerprints {
+  private slots: Float64Array;
+  private count = 0;
+
+  constructor(expected: number) {
+    let slots = 16;
+    while (slots * 0.75 < expected) slots *= 2;
+    this.slots = new Float64Array(slots);
   }
 
   get size(): number {
     return this.count;
   }
 
-  /** The memory its tables take: while a growth is being moved over, the outgrown table's too. */
   get bytes(): number {
-    return this.slots.byteLength + (this.outgrown?.byteLength ?? 0);
+    return this.slots.byteLength;
   }
 
   has(fingerprint: number): boolean {
-    if (this.outgrown) this.moveSome();
-    return (
-      slotOf(this.slots, fingerprint) >= 0 ||
-      (this.outgrown !== null && slotOf(this.outgrown, fingerprint) >= 0)
-    );
+    return slotOf(this.slots, fingerprint) >= 0;
   }
 
-  /** Adds it unless held; whether it was new. */
   add(fingerprint: number): boolean {
-    if (this.outgrown) this.moveSome();
     const slot = slotOf(this.slots, fingerprint);
-    if (slot >= 0 || (this.outgrown !== null && slotOf(this.outgrown, fingerprint) >= 0)) return false;
+    if (slot >= 0) return false;
     if ((this.count + 1) * 4 > this.slots.length * 3) {
       this.grow();
       return this.add(fingerprint);
@@ -94,24 +137,17 @@ export class FingerprintSet {
     return true;
   }
 
-  private grow(): void {
-    // A move still under way finishes first; at slotsMovedPerUse it always has by now.
-    while (this.outgrown) this.moveSome();
-    this.outgrown = this.slots;
-    this.nextSlotToMove = 0;
-    this.slots = new Float64Array(this.outgrown.length * 2);
+  /** Its slots, for a merge to read: a fingerprint or 0 (empty) each. */
+  get slotsHeld(): Float64Array {
+    return this.slots;
   }
 
-  private moveSome(): void {
-    const outgrown = this.outgrown as Float64Array;
-    const end = Math.min(this.nextSlotToMove + slotsMovedPerUse, outgrown.length);
-    for (let slot = this.nextSlotToMove; slot < end; slot += 1) {
-      const fingerprint = outgrown[slot] as number;
-      // Never already in the new table: add() puts only fingerprints the outgrown table lacks there.
+  private grow(): void {
+    const outgrown = this.slots;
+    this.slots = new Float64Array(outgrown.length * 2);
+    for (const fingerprint of outgrown) {
       if (fingerprint !== 0) this.slots[-slotOf(this.slots, fingerprint) - 1] = fingerprint;
     }
-    this.nextSlotToMove = end;
-    if (end === outgrown.length) this.outgrown = null;
   }
 }
 
@@ -123,5 +159,118 @@ function slotOf(slots: Float64Array, fingerprint: number): number {
     const held = slots[slot] as number;
     if (held === fingerprint) return slot;
     if (held === 0) return -slot - 1;
+  }
+}
+
+/**
+ * A fingerprint's top 18 bits pick its bucket; the bucket holds its low 32 bits. The 3 bits between are not
+ * kept, so fingerprints in buckets are told apart by 50 bits: a new key matches one of 8 million held about once
+ * in 10^8 lookups, and the writer confirms such a match against the files as it does any.
+ */
+const bucketCount = 2 ** 18;
+const bucketWidth = 2 ** 35;
+const bucketOf = (fingerprint: number): number => Math.floor(fingerprint / bucketWidth);
+
+/** Fingerprints in buckets, immutable: bucket b holds `lows[starts[b]..starts[b + 1])`, ~30 at 8 million. */
+class BucketedFingerprints {
+  constructor(
+    readonly lows: Uint32Array,
+    readonly starts: Uint32Array,
+  ) {}
+
+  get size(): number {
+    return this.lows.length;
+  }
+
+  get bytes(): number {
+    return this.lows.byteLength + this.starts.byteLength;
+  }
+
+  has(fingerprint: number): boolean {
+    const bucket = bucketOf(fingerprint);
+    const low = fingerprint >>> 0;
+    const end = this.starts[bucket + 1] as number;
+    for (let index = this.starts[bucket] as number; index < end; index += 1) {
+      if (this.lows[index] === low) return true;
+    }
+    return false;
+  }
+}
+
+/**
+ * Builds the buckets of `held` (if any) and of a table's fingerprints (none of them held there), a few units of
+ * work per step: count the table's fingerprints per bucket, lay out every bucket (copying the held ones),
+ * then place the table's fingerprints.
+ */
+class BucketMerge {
+  private readonly lows: Uint32Array;
+  private readonly starts = new Uint32Array(bucketCount + 1);
+  /** Per bucket, how many of the table's fingerprints go there; once laid out, where the next one goes. */
+  private readonly nextOfBucket = new Uint32Array(bucketCount);
+  private phase: 'count' | 'lay out' | 'place' = 'count';
+  /** The next slot of the table (count, place) or bucket (lay out). */
+  private position = 0;
+  private next = 0;
+
+  constructor(
+    private readonly held: BucketedFingerprints | null,
+    readonly merging: HashedFingerprints,
+  ) {
+    this.lows = new Uint32Array((held?.size ?? 0) + merging.size);
+  }
+
+  get bytes(): number {
+    return this.merging.bytes + this.lows.byteLength + this.starts.byteLength + this.nextOfBucket.byteLength;
+  }
+
+  /** Does about `units` of the work; the buckets once all is done. */
+  step(units: number): BucketedFingerprints | undefined {
+    const slots = this.merging.slotsHeld;
+    let budget = units;
+    while (budget > 0) {
+      if (this.phase === 'lay out') {
+        budget -= this.layOutBucket(this.position);
+        this.position += 1;
+        if (this.position === bucketCount) {
+          this.starts[bucketCount] = this.next;
+          [this.phase, this.position] = ['place', 0];
+        }
+        continue;
+      }
+      const end = Math.min(this.position + budget, slots.length);
+      budget -= end - this.position;
+      for (; this.position < end; this.position += 1) {
+        const fingerprint = slots[this.position] as number;
+        if (fingerprint === 0) continue;
+        const bucket = bucketOf(fingerprint);
+        const next = this.nextOfBucket[bucket] as number;
+        if (this.phase === 'place') this.lows[next] = fingerprint >>> 0;
+        this.nextOfBucket[bucket] = next + 1;
+      }
+      if (this.position < slots.length) continue;
+      if (this.phase === 'place') {
+        return new BucketedFingerprints(this.lows, this.starts);
+      }
+      [this.phase, this.position] = ['lay out', 0];
+    }
+    return undefined;
+  }
+
+  /** Sets where the bucket starts, copies its held fingerprints, leaves room for the table's; the units spent. */
+  private layOutBucket(bucket: number): number {
+    this.starts[bucket] = this.next;
+    let copied = 0;
+    if (this.held) {
+      const start = this.held.starts[bucket] as number;
+      copied = (this.held.starts[bucket + 1] as number) - start;
+      for (let index = 0; index < copied; index += 1) {
+        this.lows[this.next + index] = this.held.lows[start + index] as number;
+      }
+      this.next += copied;
+    }
+    const fromTable = this.nextOfBucket[bucket] as number;
+    this.nextOfBucket[bucket] = this.next;
+    this.next += fromTable;
+    return 1 + copied;
   }
 }

@@ -54,8 +54,9 @@ export interface LakeWriterOptions {
    */
   readonly maxBufferedRows?: number;
   /**
-   * The most idempotency keys remembered, whole partitions at a time, as fingerprints of 11–21 bytes each:
-   * ~170 MB at most by default, enough for an hour and the one before it at 4,000,000 readings an hour. A
+   * The most idempotency keys remembered, whole partitions at a time, as fingerprints of ~5 bytes each once a
+   * partition holds millions (key-fingerprints.ts): ~40 MB by default (twice the largest partition's while it
+   * merges), enough for an hour and the one before it at 4,000,000 readings an hour. A
    * partition with more rows than this is checked against its files by DuckDB at each flush instead,
    * which costs a scan of its key columns; so is the hour before once it no longer fits beside the hour
    * being written (a scan of 2M keys took ~65 ms a flush, of 8M ~180 ms).

@@ -83,9 +83,15 @@ describe('FingerprintSet', () => {
   });
 
   it('in buckets, tells fingerprints apart by their top 18 and low 32 bits', () => {
-    const set = FingerprintSet.of(Array.from({ length: 2 ** 18 }, (_, i) => distinctFingerprint(i)));
+    // The first and last buckets, and low bits all 0 or all 1, beside fingerprints spread over all of them.
+    const edges = [1, 2 ** 32, 2 ** 35 - 1, 2 ** 53 - 2 ** 35, 2 ** 53 - 1, 2 ** 53 - 2 ** 32];
+    const set = FingerprintSet.of([
+      ...edges,
+      ...Array.from({ length: 2 ** 18 - edges.length }, (_, i) => distinctFingerprint(i)),
+    ]);
     for (let lookup = 0; lookup < 5_000; lookup += 1) set.has(1);
     expect(set.bytes).toBe(2 ** 18 * 4 + (2 ** 18 + 1) * 4 + 2 ** 19 * 8);
+    expect(edges.filter((fingerprint) => !set.has(fingerprint))).toEqual([]);
     const held = distinctFingerprint(7);
     const lowBitFlipped = held % 2 === 0 ? held + 1 : held - 1;
     const otherBucket = held < 2 ** 52 ? held + 2 ** 52 : held - 2 ** 52;

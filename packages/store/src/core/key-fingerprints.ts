@@ -1,9 +1,10 @@
 // Idempotency keys as 53-bit fingerprints: the latest in a small open-addressing table of doubles, the rest
-// in buckets by their top 21 bits, each bucket holding the low 32 bits of its fingerprints — ~4 bytes a
+// in buckets by their top 18 bits, each bucket holding the low 32 bits of its fingerprints — ~5 bytes a
 // fingerprint once there are millions, instead of a string and a hash-set entry (~140 bytes), with no objects
-// for the garbage collector to trace. No bit of a fingerprint is lost either way. A fingerprint match is not
-// proof that a key was written (two keys may share one, about once in 10^15 pairs), so the writer confirms a
-// match against the files before it drops a row; a miss is.
+// for the garbage collector to trace. A fingerprint match is not proof that a key was written: two keys may
+// share a fingerprint (about once in 10^15 pairs), and in the buckets a fingerprint matches any that shares
+// those 50 bits (a new key one of 8 million held about once in 10^8 lookups). So the writer confirms a match
+// against the files before it drops a row; a miss is proof.
 
 /** Never 0: an empty slot holds 0. */
 export function fingerprintOf(key: string): number {
@@ -76,12 +77,15 @@ export class FingerprintSet {
     return this.latest.has(fingerprint) || this.isMergedOrMerging(fingerprint);
   }
 
-  /** Adds it unless held; whether it was new. */
+  /**
+   * Adds it unless held; whether it was new. One refused for matching a held fingerprint on 50 bits is not
+   * stored, and needs not be: the buckets only ever grow, so it stays matched.
+   */
   add(fingerprint: number): boolean {
     this.mergeSome();
     if (this.isMergedOrMerging(fingerprint) || !this.latest.add(fingerprint)) return false;
     if (this.latest.size >= latestMax) {
-      // A merge still under way finishes first; at mergeUnitsPerUse it always has by now.
+      // A merge still under way finishes first; at mergeUnitsPerUse it has by now below ~100M held.
       while (this.merge) this.mergeSome();
       this.merge = new BucketMerge(this.bucketed, this.latest);
       this.latest = new HashedFingerprints(latestMax);

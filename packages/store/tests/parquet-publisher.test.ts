@@ -86,8 +86,20 @@ describe('ParquetPublisher', () => {
     expect(await messageIdsIn(join(nested, 'b.parquet'))).toEqual(['b']);
   });
 
+  it("creates the file's directory and its missing parents, then publishes into it", async () => {
+    const nested = join(dir, 'table=t', 'year=2026', 'month=12');
+    await publisher.publish({
+      ...requestFor('c'),
+      dataFile: join(nested, 'c.parquet'),
+      temporaryFile: join(nested, 'c.tmp'),
+      syncFrom: nested,
+    });
+    expect(await readdir(nested)).toEqual(['c.parquet']);
+    expect(await messageIdsIn(join(nested, 'c.parquet'))).toEqual(['c']);
+  });
+
   it('refuses work once closed instead of leaving it pending', async () => {
     publisher.close();
-    await expect(publisher.publish(requestFor('c'))).rejects.toThrow(/closed/);
+    await expect(publisher.publish(requestFor('d'))).rejects.toThrow(/closed/);
   });
 });

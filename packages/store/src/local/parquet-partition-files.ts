@@ -1,8 +1,8 @@
 // Writes and reads the Parquet files of one lake partition through DuckDB. Publishing is atomic: DuckDB
 // writes a temp name the lake's glob never matches, which is fsynced and renamed (faults catalogue #23).
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { columnsOf, type AnyLakeTableName, type LakeTableName } from '@tributary/contracts';
 import {
@@ -69,11 +69,16 @@ export class ParquetPartitionFiles {
     const directory = this.directoryOf(partitionPath);
     const dataFile = join(directory, dataFileName(Date.now(), randomUUID()));
     const temporaryFile = temporaryNameOf(dataFile);
-    const firstCreated = await mkdir(directory, { recursive: true });
     try {
-      const syncUpTo = firstCreated ? dirname(firstCreated) : directory;
       const batch = columnarRowsOf(columnsOf(table), rows);
-      await this.publisher.publish({ table, batch, temporaryFile, dataFile, syncFrom: directory, syncUpTo });
+      await this.publisher.publish({
+        table,
+        batch,
+        temporaryFile,
+        dataFile,
+        syncFrom: directory,
+        syncUpTo: this.lakeDir,
+      });
       return dataFile;
     } catch (error) {
       const renamed = error instanceof PublishError && error.renamed;

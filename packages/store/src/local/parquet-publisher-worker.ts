@@ -1,7 +1,8 @@
-// The worker thread of a ParquetPublisher (parquet-publisher.ts): writes each requested file to its temp
-// name through a DuckDB of its own, then makes it durable and visible with synchronous calls — fsync it,
-// rename it into place, fsync its directory and each directory created for it — one request at a time.
-import { closeSync, fsyncSync, openSync, renameSync } from 'node:fs';
+// The worker thread of a ParquetPublisher (parquet-publisher.ts): creates the file's directory, writes each
+// requested file to its temp name through a DuckDB of its own, then makes it durable and visible with
+// synchronous calls — fsync it, rename it into place, fsync its directory and, the first time, each parent —
+// one request at a time.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -24,18 +25,31 @@ const syncPath = (path: string, flags: string): void => {
   }
 };
 
+/**
+ * Directories synced with every parent up to their request's `syncUpTo` by this worker: a later file in one
+ * needs only the directory itself synced, for its rename.
+ */
+const durableDirectories = new Set<string>();
+
 async function publish(request: PublishRequest): Promise<PublishReply> {
   const { id, table, batch, temporaryFile, dataFile, syncFrom, syncUpTo } = request;
   let renamed = false;
   try {
+    // Here rather than on the caller's event loop, where an mkdir waits its turn in libuv's thread pool behind
+    // the stream's fsyncs and DuckDB's queries: traced in the e2e bench, 25–36 ms a file (p50), 55–130 ms (p90).
+    const created = mkdirSync(dirname(dataFile), { recursive: true });
     await writeParquetFile(connection, table, batch, temporaryFile);
     syncPath(temporaryFile, 'r+');
     renameSync(temporaryFile, dataFile);
     renamed = true;
+    // A directory created (or one this worker has not synced before, which another may have created) is
+    // durable only once its parent is synced too.
+    const syncParents = created !== undefined || !durableDirectories.has(syncFrom);
     for (let directory = syncFrom; ; directory = dirname(directory)) {
       syncPath(directory, 'r');
-      if (directory === syncUpTo || dirname(directory) === directory) break;
+      if (!syncParents || directory === syncUpTo || dirname(directory) === directory) break;
     }
+    if (syncParents) durableDirectories.add(syncFrom);
     return { id, renamed };
   } catch (error) {
     const { message, code } = error as { message?: unknown; code?: unknown };

@@ -19,7 +19,10 @@ export interface PublishRequest {
   readonly batch: ColumnarRows;
   readonly temporaryFile: string;
   readonly dataFile: string;
-  /** The directory synced after the rename, then each parent up to `syncUpTo`. */
+  /**
+   * The directory synced after the rename; the first time (or when it had to be created), then each parent up
+   * to `syncUpTo`. The directory of `dataFile` is created if missing.
+   */
   readonly syncFrom: string;
   readonly syncUpTo: string;
 }
@@ -83,8 +86,8 @@ export class ParquetPublisher {
   }
 
   /**
-   * Writes `rows` to `temporaryFile`, fsyncs it, renames it to `dataFile`, then fsyncs `syncFrom` and each
-   * parent up to `syncUpTo`. Requests run one at a time, in order. Rejects with PublishError, whose `renamed`
+   * Creates the directory of `dataFile` if missing, writes `rows` to `temporaryFile`, fsyncs it, renames it to
+   * `dataFile`, then fsyncs `syncFrom` and, the first time, each parent up to `syncUpTo`. Requests run one at a time, in order. Rejects with PublishError, whose `renamed`
    * tells whether `dataFile` exists (a temp file may be left behind either way).
    */
   publish(request: Omit<PublishRequest, 'id'>): Promise<void> {

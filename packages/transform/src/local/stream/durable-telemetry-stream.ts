@@ -35,7 +35,10 @@ export interface DurableTelemetryStreamOptions {
   /**
    * Per shard, batches taken by the processor and waiting to be durable before the next one waits. Batches one
    * lake flush makes durable together share one checkpoint write, so many small batches cost no more fsyncs
-   * than a few large ones. @default 16
+   * than a few large ones. The records they hold count towards `maxUnconsumedRecords` until checkpointed, so
+   * that bounds memory; this only has to stay above the batches a shard takes between two lake flushes. At 16,
+   * traced at 6,200 msg/s (four shards, batches of ~30 records, ~16 a shard per 500 ms flush), each consumer
+   * sat waiting for a flush ~40% of the time and records reached the lake up to ~250 ms later. @default 1024
    */
   readonly maxBatchesAwaitingDurability?: number;
   /** Attempts per record before it is dead-lettered. @default 3 */
@@ -207,7 +210,7 @@ export class DurableTelemetryStream implements TelemetryStream {
       checkpoint: Math.min(await readCheckpoint(shardDir), log.durableSequence),
       maxBatchSize: this.options.maxBatchSize ?? 500,
       maxBatchBytes: this.options.maxBatchBytes ?? 1024 * 1024,
-      maxBatchesAwaitingDurability: this.options.maxBatchesAwaitingDurability ?? 16,
+      maxBatchesAwaitingDurability: this.options.maxBatchesAwaitingDurability ?? 1024,
       maxAttempts: this.options.maxAttempts ?? 3,
       logger,
       onCheckpoint: (records) => this.afterCheckpoint(records),

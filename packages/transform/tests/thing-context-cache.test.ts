@@ -156,11 +156,72 @@ describe('thing context cache', () => {
     let now = 0;
     const cache = new ThingContextCache(countedRegistry, { ttlMs: 1000, clock: () => now });
     await cache.contextsFor(['sensor-1']);
+    // A change nobody reports: the registry edited behind the cache's back.
+    await registry.updateThing({
+      thingName: 'sensor-1',
+      attributePayload: { attributes: { site: 'moved' } },
+    });
     now = 999;
-    await cache.contextsFor(['sensor-1']);
+    expect((await cache.contextsFor(['sensor-1'])).get('sensor-1')?.attributes).toEqual({
+      site: 'plant-north',
+    });
     expect(registryLookups).toBe(1);
     now = 1001;
+    // Past its time-to-live the context kept is served while it is read again, once, in the background.
+    expect((await cache.contextsFor(['sensor-1'])).get('sensor-1')?.attributes).toEqual({
+      site: 'plant-north',
+    });
+    await expect
+      .poll(async () => (await cache.contextsFor(['sensor-1'])).get('sensor-1')?.attributes)
+      .toEqual({ site: 'moved' });
+    expect(registryLookups).toBe(2);
+  });
+
+  it('does not make a batch wait for a registry read once a context has expired', async () => {
+    let now = 0;
+    let stalled = false;
+    const releases: (() => void)[] = [];
+    const stallingRegistry = {
+      describeThing: async (thingName: string) => {
+        if (stalled) await new Promise<void>((resolve) => releases.push(resolve));
+        return registry.describeThing(thingName);
+      },
+    };
+    const cache = new ThingContextCache(stallingRegistry, { ttlMs: 1000, clock: () => now });
     await cache.contextsFor(['sensor-1']);
+    stalled = true;
+    now = 5000;
+    const served = await cache.contextsFor(['sensor-1', 'sensor-1']);
+    expect(served.get('sensor-1')?.attributes).toEqual({ site: 'plant-north' });
+    // One read again for the expired thing, however many batches ask meanwhile.
+    await cache.contextsFor(['sensor-1']);
+    expect(releases).toHaveLength(1);
+    // A thing never seen is still read before its batch goes on: there is nothing to serve meanwhile.
+    let unseenRead = false;
+    const unseen = cache.contextsFor(['sensor-2']).then((contexts) => {
+      unseenRead = true;
+      return contexts;
+    });
+    await expect.poll(() => releases.length).toBe(2);
+    expect(unseenRead).toBe(false);
+    for (const release of releases.splice(0)) release();
+    expect((await unseen).has('sensor-2')).toBe(false);
+  });
+
+  it('reads an expired context before the batch when told not to serve it stale (a Lambda container)', async () => {
+    let now = 0;
+    const cache = new ThingContextCache(countedRegistry, {
+      ttlMs: 1000,
+      clock: () => now,
+      serveStaleWhileReading: false,
+    });
+    await cache.contextsFor(['sensor-1']);
+    await registry.updateThing({
+      thingName: 'sensor-1',
+      attributePayload: { attributes: { site: 'moved' } },
+    });
+    now = 1001;
+    expect((await cache.contextsFor(['sensor-1'])).get('sensor-1')?.attributes).toEqual({ site: 'moved' });
     expect(registryLookups).toBe(2);
   });
 

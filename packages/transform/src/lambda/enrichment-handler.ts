@@ -50,9 +50,11 @@ export function createEnrichmentHandler(dependencies: EnrichmentDependencies): E
   const log = platformLoggerOf(logger);
   // A container cannot hear registry or shadow changes, so a context lives one minute here. Registry events
   // ($aws/events/thing/..., which DeviceRegistryStack turns on) could invalidate it through a rule that
-  // invokes the function.
+  // invokes the function. An expired one is read again at once: work left running after an invocation
+  // returns is frozen with the container.
   const contexts = new ThingContextCache(dependencies.registry, {
     ttlMs: 60_000,
+    serveStaleWhileReading: false,
     ...(dependencies.shadows ? { shadows: dependencies.shadows } : {}),
   });
   const transformer = new RecordTransformer(log);

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliNodeFlags } from '@tributary/platform/node-flags';
+import { cliEnvironment, cliNodeFlags } from '@tributary/platform/node-flags';
 
 const cliMain = fileURLToPath(new URL('../../../../apps/platform/src/cli/main.ts', import.meta.url));
 const startTimeoutMs = 60_000;
@@ -59,7 +59,7 @@ export async function startPlatformProcess(platformArgs: readonly string[] = [])
   const child = spawn(
     process.execPath,
     [...node, cliMain, 'start', '--data-dir', dataDir, '--devices', '0', ...ports, ...platformArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnvironment() },
   );
   let output = '';
   // The tail is what explains a failure; a long run's warnings must not grow the bench's memory.

@@ -9,7 +9,8 @@ function threadsUnder(env: NodeJS.ProcessEnv): number {
   const script =
     "const fs = require('node:fs');" +
     "Promise.all(Array.from({ length: 64 }, () => fs.promises.stat('/')))" +
-    ".then(() => console.log(fs.readdirSync('/proc/self/task').length));";
+    // Written as text: console.log would colour a number when FORCE_COLOR is set (as nx sets it).
+    ".then(() => process.stdout.write(String(fs.readdirSync('/proc/self/task').length)));";
   return Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' }).trim());
 }
 

@@ -1,5 +1,5 @@
 // What the lake writer stages column by column comes back from Parquet exactly as appended: strings of few
-// distinct values (staged as an ENUM) and of many, columns null in every row or in some, doubles to the
+// distinct values (staged as an ENUM of one or two bytes a row) and of many, columns null in every row or in some, doubles to the
 // last bit, timestamps to the millisecond, booleans and integers.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -56,6 +56,8 @@ describe('LakeWriter staging', () => {
         anomaly_score: i % 5 === 0 ? i / 5_000 : null,
         raw_value: i === 7 ? -0.5 : null,
         location: i < 4_000 ? null : `shelf-${i}`,
+        // More distinct values than an ENUM holds in one byte, few enough for one of two.
+        firmware: i % 3 === 0 ? null : `fw-${i % 400}`,
       }),
     );
     const rows = await writeThenSelect(

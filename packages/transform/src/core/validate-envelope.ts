@@ -11,6 +11,7 @@ import {
 } from '@tributary/contracts';
 import { z } from 'zod';
 import { allowedLatenessMs, deviceTimeVerdictOf } from './device-time.js';
+import { isExactTelemetryMessage } from './exact-telemetry-message.js';
 
 /** AWS IoT Core's payload limit; anything bigger never came from a faithful broker. */
 export const maxPayloadBytes = 128 * 1024;
@@ -89,19 +90,25 @@ export function validateEnvelope(envelope: TelemetryEnvelope): ValidationOutcome
         `${Number(inexactInteger)}); scale it down, or send it with a fraction (.0) if rounding is acceptable`,
     );
   }
-  // Pick the schema by shape so a mistake is explained field by field, not as "no union member matched".
-  const schema =
-    json !== null && typeof json === 'object' && 'readings' in json ? TelemetryBatch : TelemetryReading;
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    return quarantine('SCHEMA_MISMATCH', z.prettifyError(parsed.error).replaceAll('\n', '; '));
+  let message: TelemetryMessage;
+  if (isExactTelemetryMessage(json)) message = json;
+  else {
+    // Pick the schema by shape so a mistake is explained field by field, not as "no union member matched".
+    const schema =
+      json !== null && typeof json === 'object' && 'readings' in json ? TelemetryBatch : TelemetryReading;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      return quarantine('SCHEMA_MISMATCH', z.prettifyError(parsed.error).replaceAll('\n', '; '));
+    }
+    message = parsed.data;
   }
-  const readings = identify(parsed.data, envelope.correlationId);
-  const refused = readings.flatMap((reading, index) => {
-    if (reading.ts === undefined) return [];
+  const readings = identify(message, envelope.correlationId);
+  const refused: { index: number; ts: number; verdict: 'late' | 'seconds' }[] = [];
+  for (const [index, reading] of readings.entries()) {
+    if (reading.ts === undefined) continue;
     const verdict = deviceTimeVerdictOf(reading.ts, envelope.receivedAt);
-    return verdict === 'late' || verdict === 'seconds' ? [{ index, ts: reading.ts, verdict }] : [];
-  });
+    if (verdict === 'late' || verdict === 'seconds') refused.push({ index, ts: reading.ts, verdict });
+  }
   if (refused.length === 0) return { kind: 'valid', thingName, readings };
   // The message's original bytes go to quarantine once, naming the readings refused; the others go on.
   const detail = refused
@@ -145,28 +152,23 @@ function hasUnsafeInteger(value: unknown): boolean {
   return false;
 }
 
-/** Gives every reading an id: the device's, or one derived from the envelope so replays dedupe. */
+/**
+ * Gives every reading an id — the device's, or one derived from the envelope so replays dedupe — and makes -0
+ * metrics 0. The message was parsed for this envelope alone, so its readings are completed in place.
+ */
 function identify(message: TelemetryMessage, correlationId: string): IdentifiedReading[] {
-  if ('readings' in message) {
-    return message.readings.map((r, index) => ({
-      ...r,
-      metrics: withoutNegativeZero(r.metrics),
-      messageId: r.messageId ?? `${correlationId}#${index}`,
-    }));
+  const readings: TelemetryReading[] = 'readings' in message ? message.readings : [message];
+  const batched = 'readings' in message;
+  for (const [index, reading] of readings.entries()) {
+    withoutNegativeZero(reading.metrics);
+    reading.messageId ??= batched ? `${correlationId}#${index}` : correlationId;
   }
-  return [
-    {
-      ...message,
-      metrics: withoutNegativeZero(message.metrics),
-      messageId: message.messageId ?? correlationId,
-    },
-  ];
+  return readings as IdentifiedReading[];
 }
 
 /** -0 is 0 (faults.md #4): otherwise it is stored as -0.0 and a query sees two zeros. */
-function withoutNegativeZero(metrics: Record<string, number>): Record<string, number> {
+function withoutNegativeZero(metrics: Record<string, number>): void {
   for (const name in metrics) if (Object.is(metrics[name], -0)) metrics[name] = 0;
-  return metrics;
 }
 
 /** JSON.parse turns 1e999 into Infinity; find such a number and return its path. */

@@ -1,7 +1,14 @@
 // Fingerprints of idempotency keys and the set that holds them: what the writer relies on is that a key it
 // wrote is always found (no false negative) and that distinct keys rarely share a fingerprint.
 import { describe, expect, it } from 'vitest';
-import { FingerprintSet, fingerprintOf } from '../src/core/index.js';
+import { aReading } from '@tributary/contracts/testing';
+import {
+  FingerprintSet,
+  fingerprintOf,
+  fingerprintOfJoined,
+  rowFingerprintOf,
+  rowKeyOf,
+} from '../src/core/index.js';
 
 describe('key fingerprints', () => {
   it('are safe integers, never 0, equal for equal keys', () => {
@@ -21,6 +28,21 @@ describe('key fingerprints', () => {
       }
     }
     expect(seen.size).toBe(1_000_000);
+  });
+
+  it('of parts are those of the parts joined, as if the key were built', () => {
+    const parts = ['', 'a', 'sim-0001', 'ü\u0000😀', '\uD800', 'c-3f1e9c2a-8b7d-4e21-9f0a-1b2c3d4e5f60#499'];
+    for (const first of parts) {
+      for (const second of parts) {
+        for (const separator of ['/', '', '::']) {
+          expect(fingerprintOfJoined([first, second, first], separator)).toBe(
+            fingerprintOf([first, second, first].join(separator)),
+          );
+        }
+      }
+    }
+    const reading = aReading({ thing_name: 'pump-7', message_id: 'c-1#42', metric: 'temperature' });
+    expect(rowFingerprintOf('telemetry', reading)).toBe(fingerprintOf(rowKeyOf('telemetry', reading)));
   });
 });
 

@@ -12,6 +12,7 @@ import {
   type LakeTableName,
   type QuarantineRecord,
 } from '@tributary/contracts';
+import { fingerprintOf, fingerprintOfJoined } from './key-fingerprints.js';
 import { LakeWriterError } from './lake-writer-error.js';
 
 /** The row type of a lake table, as its zod schema outputs it. */
@@ -25,10 +26,18 @@ interface RowKey<T extends LakeTableName> {
   /** The columns the key is made of, so a writer can read keys back from files already written. */
   readonly columns: readonly (keyof LakeRow<T> & string)[];
   readonly keyOf: (row: LakeRow<T>) => string;
+  /** `fingerprintOf(keyOf(row))`, without building the key where that is worth it (every reading has one). */
+  readonly fingerprintOf?: (row: LakeRow<T>) => number;
 }
 
 const rowKeys: { [T in LakeTableName]: RowKey<T> } = {
-  telemetry: { columns: ['thing_name', 'message_id', 'metric'], keyOf: readingKey },
+  telemetry: {
+    columns: ['thing_name', 'message_id', 'metric'],
+    keyOf: readingKey,
+    // readingKey's parts and separator.
+    fingerprintOf: (reading) =>
+      fingerprintOfJoined([reading.thing_name, reading.message_id, reading.metric], '/'),
+  },
   anomalies: { columns: ['event_id'], keyOf: (event: AnomalyEvent) => event.event_id },
   quarantine: { columns: ['correlation_id'], keyOf: (record: QuarantineRecord) => record.correlation_id },
   shadow_history: { columns: ['thing_name', 'shadow_name', 'version'], keyOf: shadowHistoryKey },
@@ -42,6 +51,12 @@ export const keyColumnsOf = (table: LakeTableName): readonly string[] => rowKeys
 
 export const rowKeyOf = <T extends LakeTableName>(table: T, row: LakeRow<T>): string =>
   (rowKeys[table].keyOf as (row: LakeRow<T>) => string)(row);
+
+/** The fingerprint of the row's idempotency key: `fingerprintOf(rowKeyOf(table, row))`. */
+export const rowFingerprintOf = <T extends LakeTableName>(table: T, row: LakeRow<T>): number => {
+  const fingerprintOfRow = rowKeys[table].fingerprintOf as ((row: LakeRow<T>) => number) | undefined;
+  return fingerprintOfRow ? fingerprintOfRow(row) : fingerprintOf(rowKeyOf(table, row));
+};
 
 // Four-digit years only: a far-future epoch would otherwise become `year=+275760`.
 const partitionPathPattern = /^[a-z0-9_]+\/year=\d{4}\/month=\d{2}\/day=\d{2}\/hour=\d{2}$/;

@@ -1,7 +1,7 @@
 // Plans a flush: which rows go to which hive partition, under which file name, minus rows already written.
 import type { AnyLakeTableName, LakeTableName } from '@tributary/contracts';
-import { FingerprintSet, fingerprintOf } from './key-fingerprints.js';
-import { partitionPathOfRow, rowKeyOf, type LakeRow } from './lake-rows.js';
+import { FingerprintSet } from './key-fingerprints.js';
+import { partitionPathOfRow, rowFingerprintOf, rowKeyOf, type LakeRow } from './lake-rows.js';
 
 export interface PartitionBatch<T extends AnyLakeTableName> {
   /** Relative to the lake root, e.g. `telemetry/year=2026/month=11/day=25/hour=05`. */
@@ -56,18 +56,17 @@ export function screenRows<T extends LakeTableName>(
   /** The keys of the rows kept so far, from the first fingerprint seen twice on: rarely needed, so built late. */
   let keysInBatch: Set<string> | undefined;
   for (const row of rows) {
-    const key = rowKeyOf(table, row);
-    const fingerprint = fingerprintOf(key);
+    const fingerprint = rowFingerprintOf(table, row);
     if (!fingerprintsInBatch.add(fingerprint)) {
       keysInBatch ??= new Set(
         [...screened.unwritten, ...screened.maybeWritten].map((kept) => rowKeyOf(table, kept)),
       );
-      if (keysInBatch.has(key)) {
+      if (keysInBatch.has(rowKeyOf(table, row))) {
         screened.repeatsInBatch += 1;
         continue;
       }
     }
-    keysInBatch?.add(key);
+    keysInBatch?.add(rowKeyOf(table, row));
     if (written.has(fingerprint)) {
       screened.maybeWritten.push(row);
       screened.maybeWrittenFingerprints.push(fingerprint);

@@ -14,9 +14,8 @@ import {
   lakeTableNames,
   LakeWriterError,
   rollupsOf,
-  fingerprintOf,
   FingerprintSet,
-  rowKeyOf,
+  rowFingerprintOf,
   screenRows,
   validateLakeRows,
   WrittenKeysByPartition,
@@ -504,8 +503,7 @@ export class LakeWriter {
         partitionPath,
         this.writtenKeys.roomFor(partitionPath, check),
         (keyRows) => {
-          for (const keyRow of keyRows)
-            keys.add(fingerprintOf(rowKeyOf(table, keyRow as LakeRow<LakeTableName>)));
+          for (const keyRow of keyRows) keys.add(rowFingerprintOf(table, keyRow as LakeRow<LakeTableName>));
         },
       ),
     );

@@ -65,9 +65,7 @@ export function exactRowCheckOf(schema: z.ZodObject): (row: unknown) => boolean 
       return false;
     }
     const record = row as Record<string, unknown>;
-    let ownFields = 0;
-    for (const name in record) if (Object.hasOwn(record, name)) ownFields += 1;
-    if (ownFields !== fields.length) return false;
+    if (Object.keys(record).length !== fields.length) return false;
     for (const { name, nullable, accepts } of fields) {
       const value = record[name];
       if (value === null ? !nullable : !accepts(value)) return false;

@@ -19,11 +19,16 @@ export const topics = {
   shadow: (thingName: string): string => `$aws/things/${thingName}/shadow`,
 } as const;
 
-/** The thing name in a telemetry topic, or undefined if the topic is not a telemetry topic. */
+const telemetryTopicPrefix = `dt/${application}/`;
+const telemetryTopicSuffix = '/telemetry';
+
+/**
+ * The thing name in a telemetry topic, or undefined if the topic is not a telemetry topic. Every message's
+ * topic goes through here several times, so it is read in place rather than split into levels: a thing name
+ * has no `/`, so the name between the prefix and the suffix is the third level of exactly four.
+ */
 export function thingNameFromTelemetryTopic(topic: string): string | undefined {
-  const levels = topic.split('/');
-  if (levels.length !== 4) return undefined;
-  const [dt, app, thingName, dataType] = levels;
-  if (dt !== 'dt' || app !== application || dataType !== 'telemetry') return undefined;
-  return thingName !== undefined && thingNamePattern.test(thingName) ? thingName : undefined;
+  if (!topic.startsWith(telemetryTopicPrefix) || !topic.endsWith(telemetryTopicSuffix)) return undefined;
+  const thingName = topic.slice(telemetryTopicPrefix.length, topic.length - telemetryTopicSuffix.length);
+  return thingNamePattern.test(thingName) ? thingName : undefined;
 }

@@ -29,5 +29,15 @@ describe('telemetry contract', () => {
     expect(thingNameFromTelemetryTopic('dt/tributary/../telemetry')).toBeUndefined();
     expect(thingNameFromTelemetryTopic('dt/other/pump-7/telemetry')).toBeUndefined();
     expect(thingNameFromTelemetryTopic('dt/tributary/pump-7/telemetry/extra')).toBeUndefined();
+    for (const notTelemetry of [
+      'dt/tributary/telemetry',
+      'dt/tributary//telemetry',
+      'dt/tributary/pump-7/pump-8/telemetry',
+      'xdt/tributary/pump-7/telemetry',
+      'dt/tributary/pump-7/xtelemetry',
+      '/dt/tributary/pump-7/telemetry',
+    ]) {
+      expect(thingNameFromTelemetryTopic(notTelemetry), notTelemetry).toBeUndefined();
+    }
   });
 });

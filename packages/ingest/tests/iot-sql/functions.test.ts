@@ -14,6 +14,16 @@ describe('message functions', () => {
     });
   });
 
+  it('returns the levels of topics with empty levels and slashes at either end as they are', () => {
+    for (const topic of ['a//b', '/a/b', 'a/b/', '/', 'a', 'a/b/c/d/e/f/g']) {
+      const levels = topic.split('/');
+      expect(
+        select('topic(1) AS l1, topic(2) AS l2, topic(3) AS l3, topic(4) AS l4', {}, { topic }),
+        topic,
+      ).toEqual(Object.fromEntries(levels.slice(0, 4).map((level, index) => [`l${index + 1}`, level])));
+    }
+  });
+
   it('returns the client ID, rules-engine time, trace ID and a new UUID per call', () => {
     expect(
       select('clientid() AS c, timestamp() AS ts, traceid() AS trace, newuuid() AS u1, newuuid() AS u2', {}),

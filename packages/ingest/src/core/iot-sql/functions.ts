@@ -26,7 +26,19 @@ function topic(args: readonly SqlValue[], message: MessageContext): SqlValue {
   if (args.length === 0) return message.topic;
   const level = args[0];
   if (!isInt(level) || level < 1) return undefined;
-  return message.topic.split('/')[level - 1];
+  return topicLevel(message.topic, level - 1);
+}
+
+/** Level `index` (from 0) of a topic, as `topic.split('/')[index]` is, without splitting the whole topic. */
+function topicLevel(topic: string, index: number): string | undefined {
+  let start = 0;
+  for (let level = 0; level < index; level++) {
+    const slash = topic.indexOf('/', start);
+    if (slash < 0) return undefined;
+    start = slash + 1;
+  }
+  const end = topic.indexOf('/', start);
+  return topic.slice(start, end < 0 ? topic.length : end);
 }
 
 function encode(args: readonly SqlValue[]): SqlValue {

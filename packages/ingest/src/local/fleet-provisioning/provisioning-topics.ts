@@ -21,6 +21,8 @@ const payloadFormats = ['json', 'cbor'];
 
 /** The request a topic names, or undefined when it is not a provisioning request topic. */
 export function parseProvisioningRequestTopic(topic: string): ProvisioningRequest | undefined {
+  // Every publish is asked: most are not under $aws/ at all, and need not be split to tell.
+  if (!topic.startsWith('$aws/')) return undefined;
   const levels = topic.split('/');
   const payloadFormat = levels.at(-1) ?? '';
   if (levels[0] !== '$aws' || !payloadFormats.includes(payloadFormat)) return undefined;

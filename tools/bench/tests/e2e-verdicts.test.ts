@@ -30,6 +30,7 @@ describe('e2e memory trend', () => {
 const window = (acknowledgedPerSecond: number, deliveredPerSecond = acknowledgedPerSecond) => ({
   acknowledgedPerSecond,
   deliveredPerSecond,
+  acknowledgeMs: { p50: 20, p99: 60 },
 });
 
 const resultsWith = (overrides: Partial<E2eResults>): E2eResults => ({

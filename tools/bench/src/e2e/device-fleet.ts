@@ -51,6 +51,11 @@ export interface DeviceFleet {
    */
   pause(timeoutMs?: number): Promise<number>;
   counters(): FleetCounters;
+  /**
+   * Times each publish → PUBACK from now on, of messages sent from now on; the returned function stops
+   * timing and gives the times (ms) of those acknowledged by then.
+   */
+  timeAcknowledgements(): () => number[];
   close(): Promise<void>;
 }
 
@@ -92,6 +97,8 @@ class Fleet implements DeviceFleet {
   private acknowledged = 0;
   private failed = 0;
   private inFlight = 0;
+  /** publish → PUBACK times while timeAcknowledgements runs: none are kept otherwise (a soak sends millions). */
+  private acknowledgeMs: number[] | null = null;
 
   constructor(
     private readonly clients: readonly MqttClient[],
@@ -134,6 +141,15 @@ class Fleet implements DeviceFleet {
     return { acknowledged: this.acknowledged, failed: this.failed, inFlight: this.inFlight };
   }
 
+  timeAcknowledgements(): () => number[] {
+    const times: number[] = [];
+    this.acknowledgeMs = times;
+    return () => {
+      if (this.acknowledgeMs === times) this.acknowledgeMs = null;
+      return times;
+    };
+  }
+
   async close(): Promise<void> {
     clearInterval(this.ticker);
     await Promise.all(this.clients.map((client) => client.endAsync(true)));
@@ -163,11 +179,14 @@ class Fleet implements DeviceFleet {
     const payload = load.payloadOf(device, sequence, epochMs());
     this.inFlightOf[device]!++;
     this.inFlight++;
+    const timed = this.acknowledgeMs;
+    const sentAt = timed ? performance.now() : 0;
     this.clients[device]!.publish(this.topics[device]!, payload, { qos: 1 }, (error) => {
       this.inFlightOf[device]!--;
       this.inFlight--;
       if (error) this.failed++;
       else this.acknowledged++;
+      if (!error && timed && timed === this.acknowledgeMs) timed.push(performance.now() - sentAt);
     });
   }
 }

@@ -105,6 +105,10 @@ export function reportOf(results: E2eResults): string {
       `${perSecond(rates.platform.deliveredPerSecond, 'row')} into SQL; the lesser of each = ${messageRatio.toFixed(2)}× bare aedes pub→sub ` +
       `(${perSecond(rates.bare.acknowledgedPerSecond, 'msg')} acknowledged, ${perSecond(rates.bare.deliveredPerSecond, 'msg')} delivered)` +
       `  target ≥ ${targets.messageRateRatio.toFixed(2)}×  ${verdict(verdicts.messageRate)}`,
+    `    publish → PUBACK in those windows: platform p50 ${ms(rates.platform.acknowledgeMs.p50)}, ` +
+      `p99 ${ms(rates.platform.acknowledgeMs.p99)}; bare aedes p50 ${ms(rates.bare.acknowledgeMs.p50)}, ` +
+      `p99 ${ms(rates.bare.acknowledgeMs.p99)} (with ${results.maxInFlightPerDevice} in flight a device sends at most ` +
+      `${results.maxInFlightPerDevice} per PUBACK time)`,
     ...(rates.platform.acknowledgedPerSecond >= 0.95 * rates.offeredPerSecond
       ? [
           `    the platform took nearly all the fleet offers it at the quota (${perSecond(rates.offeredPerSecond, 'msg')}): ` +

@@ -1,6 +1,7 @@
 // One measured window of a load: the fleet runs it for a warm-up, then for a window in which two rates are
 // taken — messages acknowledged to the devices, and what came out at the far end (rows visible in SQL for
 // the platform, messages delivered to the subscriber for bare aedes).
+import { percentile } from '../measure.js';
 import type { DeviceFleet, FleetLoad } from './device-fleet.js';
 
 export interface WindowTiming {
@@ -12,6 +13,8 @@ export interface RateWindow {
   readonly acknowledgedPerSecond: number;
   /** In the unit `delivered` counts (rows, or messages × readings per message). */
   readonly deliveredPerSecond: number;
+  /** publish → PUBACK of the messages sent and acknowledged in the window: how long devices waited. */
+  readonly acknowledgeMs: { readonly p50: number; readonly p99: number };
 }
 
 /** A running count of what came out at the far end. */
@@ -28,13 +31,17 @@ export async function measureWindow(
 ): Promise<RateWindow> {
   fleet.run(load);
   await sleep(timing.warmUpMs);
+  const stopTiming = fleet.timeAcknowledgements();
   const before = await countAt(fleet, delivered);
   await sleep(timing.windowMs);
   const after = await countAt(fleet, delivered);
+  const acknowledgeMs = stopTiming();
   const seconds = (after.atMs - before.atMs) / 1000;
+  const p = (q: number) => (acknowledgeMs.length > 0 ? percentile(acknowledgeMs, q) : NaN);
   return {
     acknowledgedPerSecond: (after.acknowledged - before.acknowledged) / seconds,
     deliveredPerSecond: (after.delivered - before.delivered) / seconds,
+    acknowledgeMs: { p50: p(50), p99: p(99) },
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allMet, verdictsOf, type E2eResults } from '../src/e2e/e2e-report.js';
+import { allMet, platformBudgetMicros, verdictsOf, type E2eResults } from '../src/e2e/e2e-report.js';
 import { memoryTrendOf, type MemorySample } from '../src/e2e/memory-trend.js';
 
 const mb = 1024 * 1024;
@@ -31,6 +31,7 @@ const window = (acknowledgedPerSecond: number, deliveredPerSecond = acknowledged
   acknowledgedPerSecond,
   deliveredPerSecond,
   acknowledgeMs: { p50: 20, p99: 60 },
+  cpuMicrosPerMessage: { broker: 10, devices: 20 },
 });
 
 const resultsWith = (overrides: Partial<E2eResults>): E2eResults => ({
@@ -97,5 +98,15 @@ describe('e2e targets', () => {
     expect(short.memoryBounded).toBeUndefined();
     expect(allMet(short)).toBe(true);
     expect(allMet(verdictsOf(resultsWith({ soak: { minutes: 10, judged: true, trend: leak } })))).toBe(false);
+  });
+});
+
+describe('e2e CPU budget', () => {
+  it('spreads the CPU bare aedes and its devices used over 0.8× its rate, less what the platform’s devices use', () => {
+    const cpu = (broker: number, devices: number) => ({ ...window(1), cpuMicrosPerMessage: { broker, devices } });
+    const rates = { platform: cpu(60, 24), bare: cpu(9, 19), rounds: 3, offeredPerSecond: 27_000 };
+    // (9 + 19) / 0.8 = 35 µs a message in all, 24 of them the devices' over mutual TLS.
+    expect(platformBudgetMicros(rates)).toBeCloseTo(11, 9);
+    expect(platformBudgetMicros({ ...rates, platform: cpu(60, 40) })).toBeCloseTo(-5, 9);
   });
 });

@@ -84,6 +84,17 @@ const perSecond = (value: number, unit: string) => `${Math.round(value).toLocale
 const ms = (value: number) => `${Math.round(value).toLocaleString('en')} ms`;
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024).toLocaleString('en')} MB`;
 const verdict = (met: boolean) => (met ? 'ok' : 'MISSED');
+const micros = (value: number, digits = 0) => `${value.toFixed(digits)} µs`;
+
+/**
+ * The CPU a platform message could take at the target ratio: bare aedes's window used (broker + devices) µs a
+ * message at its rate; the same CPU a second spread over target × that rate, less the platform's devices'
+ * share. Below zero, the target needs more CPU than the machine gave bare aedes.
+ */
+export function platformBudgetMicros(rates: E2eResults['rates']): number {
+  const bare = rates.bare.cpuMicrosPerMessage;
+  return (bare.broker + bare.devices) / targets.messageRateRatio - rates.platform.cpuMicrosPerMessage.devices;
+}
 
 export function reportOf(results: E2eResults): string {
   const { rates, batched, freshness, soak } = results;
@@ -109,6 +120,11 @@ export function reportOf(results: E2eResults): string {
       `p99 ${ms(rates.platform.acknowledgeMs.p99)}; bare aedes p50 ${ms(rates.bare.acknowledgeMs.p50)}, ` +
       `p99 ${ms(rates.bare.acknowledgeMs.p99)} (with ${results.maxInFlightPerDevice} in flight a device sends at most ` +
       `${results.maxInFlightPerDevice} per PUBACK time)`,
+    `    CPU per acknowledged message, all threads: platform ${micros(rates.platform.cpuMicrosPerMessage.broker)}, ` +
+      `its devices (mutual TLS) ${micros(rates.platform.cpuMicrosPerMessage.devices)}; bare aedes ` +
+      `${micros(rates.bare.cpuMicrosPerMessage.broker)}, its devices (plain TCP) ${micros(rates.bare.cpuMicrosPerMessage.devices)}: ` +
+      `at ${targets.messageRateRatio}× bare aedes's rate, with the machine no busier than in its window, the platform ` +
+      `would have ${micros(platformBudgetMicros(rates))} a message`,
     ...(rates.platform.acknowledgedPerSecond >= 0.95 * rates.offeredPerSecond
       ? [
           `    the platform took nearly all the fleet offers it at the quota (${perSecond(rates.offeredPerSecond, 'msg')}): ` +
@@ -121,6 +137,10 @@ export function reportOf(results: E2eResults): string {
       `acknowledged and not yet in the lake at the end) = ${readingsRatio.toFixed(3)}× bare aedes ` +
       `(${perSecond(batched.bare.deliveredPerSecond, 'reading')} delivered)` +
       `  target ≥ ${targets.readingsPerSecond.toLocaleString('en')}/s  ${verdict(verdicts.readingsPerSecond)}`,
+    `    CPU per reading, all threads: platform ${micros(batched.platform.cpuMicrosPerMessage.broker / readingsPerBatch, 2)}, ` +
+      `its devices ${micros(batched.platform.cpuMicrosPerMessage.devices / readingsPerBatch, 2)} (at ` +
+      `${targets.readingsPerSecond.toLocaleString('en')}/s, two cores give ${micros(2e6 / targets.readingsPerSecond, 2)} a reading ` +
+      'to platform and devices together)',
     `  freshness at ${perSecond(results.halfRate, 'msg')} (half the platform's maximum), ${freshness.queryableMs.length} probe messages over ` +
       `${soak.minutes.toFixed(1)} min, ${freshness.pending} still pending:`,
     `    publish → queryable in SQL (its Parquet file renamed into the lake, as a query returning the row shows) ` +

@@ -19,7 +19,7 @@ import { FreshnessProbe, type FreshnessSamples } from './freshness-probe.js';
 import { MemorySampler, memoryOf } from './memory-sampler.js';
 import { memoryTrendOf } from './memory-trend.js';
 import { startPlatformProcess, type PlatformProcess } from './platform-process.js';
-import { measureWindow, sleep, type RateWindow } from './rate-window.js';
+import { measureWindow, sleep, type LoadedBroker, type RateWindow } from './rate-window.js';
 import { batchPayloads, messageIdOf, readingsPerBatch, singleReadingPayload } from './telemetry-payloads.js';
 import { allMet, reportOf, targets, verdictsOf, type E2eResults } from './e2e-report.js';
 
@@ -130,8 +130,12 @@ const singleReadingLoad = {
 /** The same devices on bare aedes, which has no per-connection quota: as fast as their in-flight cap allows. */
 const unpacedSingleReadingLoad: FleetLoad = { ...singleReadingLoad, messagesPerSecondPerDevice: 'unpaced' };
 
-const rowsIn = async (platform: PlatformProcess): Promise<number> =>
-  Number((await platform.query<{ n: number }>('SELECT count(*) AS n FROM telemetry'))[0]?.n ?? 0);
+/** The platform as a window loads it: what comes out at its far end is rows in SQL. */
+const platformRows = (platform: PlatformProcess): LoadedBroker => ({
+  pid: platform.pid,
+  delivered: async () =>
+    Number((await platform.query<{ n: number }>('SELECT count(*) AS n FROM telemetry'))[0]?.n ?? 0),
+});
 
 /**
  * Every device at the quota, one reading per message: the platform's windows and bare aedes's alternate
@@ -149,7 +153,7 @@ async function measureMessageRates(
   for (let round = 0; round < rateRounds; round++) {
     progress(`msg/s round ${round + 1}/${rateRounds}: platform`);
     platformWindows.push(
-      await measureWindow(onPlatform, singleReadingLoad, () => rowsIn(platform), rateTiming),
+      await measureWindow(onPlatform, singleReadingLoad, platformRows(platform), rateTiming),
     );
     const unacknowledged = await onPlatform.pause();
     if (unacknowledged > 0) progress(`${unacknowledged} messages got no PUBACK within 30 s`);
@@ -159,7 +163,7 @@ async function measureMessageRates(
       await measureWindow(
         onBare,
         unpacedSingleReadingLoad,
-        async () => (await bare.stats()).delivered,
+        { pid: bare.pid, delivered: async () => (await bare.stats()).delivered },
         rateTiming,
       ),
     );
@@ -243,11 +247,11 @@ async function measureBatchedReadings(
   const bareWindow = await measureWindow(
     onBare,
     load,
-    async () => (await bare.stats()).delivered * readingsPerBatch,
+    { pid: bare.pid, delivered: async () => (await bare.stats()).delivered * readingsPerBatch },
     bareBatchedTiming,
   );
   await onBare.pause();
-  const platformWindow = await measureWindow(onPlatform, load, () => rowsIn(platform), batchedTiming);
+  const platformWindow = await measureWindow(onPlatform, load, platformRows(platform), batchedTiming);
   const backlogRecords = await platform.recordsInFlight();
   return { platform: platformWindow, bare: bareWindow, offeredPerSecond, backlogRecords };
 }

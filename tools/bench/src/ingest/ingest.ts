@@ -22,6 +22,8 @@ const idleConnections = 10_000;
 const epochMs = () => performance.timeOrigin + performance.now();
 
 export interface Endpoint {
+  /** The broker's own process. */
+  readonly pid: number;
   readonly port: number;
   readonly tls: EndpointReady['tls'];
   stats(options?: { gc?: boolean }): Promise<EndpointStats>;
@@ -43,8 +45,11 @@ export async function startEndpoint(mode: EndpointMode): Promise<Endpoint> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const [ready] = (await once(child, 'message')) as [EndpointReady];
+  if (child.pid === undefined) throw new Error('The broker process has no pid, though it answered.');
+  const pid = child.pid;
   const ask = (message: ParentMessage) => child.send(message);
   return {
+    pid,
     port: ready.port,
     tls: ready.tls,
     async stats(options = {}) {

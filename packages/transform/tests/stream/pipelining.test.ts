@@ -77,7 +77,7 @@ describe('durable telemetry stream: batches taken before they are durable', () =
       shardDir,
       segmentBytes: 1024 * 1024,
       logger: silentLogger,
-      onDurable: () => consumer.notifyRecords(),
+      onDurable: (committed) => consumer.notifyRecords(committed),
     });
     const consumer = new ShardConsumer({
       shardId: 'shardId-000000000000',
@@ -88,6 +88,7 @@ describe('durable telemetry stream: batches taken before they are durable', () =
       maxBatchBytes: 1024 * 1024,
       maxBatchesAwaitingDurability: 4,
       maxAttempts: 3,
+      recentRecordBytes: 1024 * 1024,
       logger: silentLogger,
       onCheckpoint: (records) => checkpoints.push(records),
       stopGraceMs: 1_000,

@@ -43,6 +43,11 @@ export interface DurableTelemetryStreamOptions {
   readonly maxBatchesAwaitingDurability?: number;
   /** Attempts per record before it is dead-lettered. @default 3 */
   readonly maxAttempts?: number;
+  /**
+   * Per shard, frames of just-committed records kept in memory until its consumer reads them, so a consumer that
+   * keeps up does not read them back from the segment file; past this they are read from the file. @default 8 MiB
+   */
+  readonly recentRecordBytes?: number;
   /** A segment is sealed and a new one started past this size. @default 16 MiB */
   readonly segmentBytes?: number;
   /** How long `stop` waits for batches in flight before leaving them to the next start. @default 10_000 */
@@ -201,7 +206,7 @@ export class DurableTelemetryStream implements TelemetryStream {
       shardDir,
       logger,
       segmentBytes: this.options.segmentBytes ?? 16 * 1024 * 1024,
-      onDurable: () => this.shards[index]?.consumer.notifyRecords(),
+      onDurable: (committed) => this.shards[index]?.consumer.notifyRecords(committed),
     });
     const consumer = new ShardConsumer({
       shardId: id,
@@ -212,6 +217,7 @@ export class DurableTelemetryStream implements TelemetryStream {
       maxBatchBytes: this.options.maxBatchBytes ?? 1024 * 1024,
       maxBatchesAwaitingDurability: this.options.maxBatchesAwaitingDurability ?? 1024,
       maxAttempts: this.options.maxAttempts ?? 3,
+      recentRecordBytes: this.options.recentRecordBytes ?? 8 * 1024 * 1024,
       logger,
       onCheckpoint: (records) => this.afterCheckpoint(records),
       stopGraceMs: this.options.stopGraceMs ?? 10_000,

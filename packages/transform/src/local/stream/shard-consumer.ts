@@ -8,6 +8,7 @@
 import type { Logger } from '@tributary/contracts';
 import { writeCheckpoint } from './checkpoint-file.js';
 import type { StoredRecord } from './record-frame.js';
+import type { CommittedGroup } from './recent-records.js';
 import { partitionKeyOf } from './shard-of.js';
 import type { ShardLog } from './shard-log.js';
 import { ShardReader } from './shard-reader.js';
@@ -29,6 +30,8 @@ export interface ShardConsumerOptions {
   /** Batches taken by the processor whose output is not durable yet; the next one waits beyond this. */
   readonly maxBatchesAwaitingDurability: number;
   readonly maxAttempts: number;
+  /** Bytes of just-committed records kept in memory for the reader (see RecentRecords). */
+  readonly recentRecordBytes: number;
   readonly logger: Logger;
   /** Called after every checkpoint with how many records it moved past. */
   readonly onCheckpoint: (records: number) => void;
@@ -88,7 +91,7 @@ export class ShardConsumer {
     this.checkpointed = options.checkpoint;
     this.takenThrough = options.checkpoint;
     this.batchSize = options.maxBatchSize;
-    this.reader = new ShardReader(options.log, options.checkpoint + 1);
+    this.reader = new ShardReader(options.log, options.checkpoint + 1, options.recentRecordBytes);
   }
 
   /** The sequence number of the last record whose output is durable. */
@@ -101,7 +104,8 @@ export class ShardConsumer {
   }
 
   /** Wakes the consumer: new records are durable. */
-  notifyRecords(): void {
+  notifyRecords(committed: CommittedGroup): void {
+    this.reader.committed(committed);
     this.wake?.();
   }
 

@@ -6,15 +6,16 @@
 import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { Logger, TelemetryEnvelope } from '@tributary/contracts';
 import { syncDirectory } from './durable-files.js';
-import { encodeFrames } from './record-frame.js';
+import { encodeFrames, type StoredRecord } from './record-frame.js';
+import type { CommittedGroup } from './recent-records.js';
 import { createSegment, listSegments, recoverSegment, type Segment } from './segment-files.js';
 
 export interface ShardLogOptions {
   readonly shardDir: string;
   readonly segmentBytes: number;
   readonly logger: Logger;
-  /** Called when records became durable, so the consumer can read them. */
-  readonly onDurable: () => void;
+  /** Called when records became durable, with them, so the consumer can read them. */
+  readonly onDurable: (committed: CommittedGroup) => void;
 }
 
 interface PendingAppend {
@@ -111,9 +112,10 @@ export class ShardLog {
       while (this.pending.length > 0) {
         const group = this.pending;
         this.pending = [];
+        let committed: CommittedGroup;
         try {
           if (this.activeBytes >= this.options.segmentBytes) await this.roll();
-          await this.writeDurably(group);
+          committed = await this.writeDurably(group);
         } catch (error) {
           group.forEach((append) => append.reject(error));
           continue;
@@ -121,28 +123,29 @@ export class ShardLog {
         const firstSequence = this.lastDurableSequence + 1;
         this.lastDurableSequence += group.length;
         group.forEach((append, index) => append.resolve(firstSequence + index));
-        this.options.onDurable();
+        this.options.onDurable(committed);
       }
     } finally {
       this.committing = undefined;
     }
   }
 
-  private async writeDurably(group: readonly PendingAppend[]): Promise<void> {
+  private async writeDurably(group: readonly PendingAppend[]): Promise<CommittedGroup> {
     const first = this.lastDurableSequence + 1;
-    const bytes = encodeFrames(
-      group.map((append, index) => ({
-        sequenceNumber: first + index,
-        approximateArrivalTimestamp: append.arrival,
-        data: append.data,
-      })),
-    );
+    const records: StoredRecord[] = group.map((append, index) => ({
+      sequenceNumber: first + index,
+      approximateArrivalTimestamp: append.arrival,
+      data: append.data,
+    }));
+    const bytes = encodeFrames(records);
+    const offset = this.activeBytes;
     try {
       for (let written = 0; written < bytes.length;) {
         written += (await this.active.write(bytes, written, bytes.length - written)).bytesWritten;
       }
       await this.active.datasync();
       this.activeBytes += bytes.length;
+      return { records, segment: this.segments.at(-1) as Segment, offset, bytes: bytes.length };
     } catch (error) {
       // A partial write (ENOSPC) must not stay in front of the next group's records: on the next
       // open, recovery would stop at it and drop records that were acknowledged after it.

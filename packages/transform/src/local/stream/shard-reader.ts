@@ -3,6 +3,7 @@
 // may vanish in a crash, and its sequence number be given to another record.
 import { open, type FileHandle } from 'node:fs/promises';
 import type { StoredRecord } from './record-frame.js';
+import { RecentRecords, type CommittedGroup } from './recent-records.js';
 import { SegmentScanner } from './segment-scanner.js';
 import type { ShardLog } from './shard-log.js';
 import { DurableStreamError } from './stream-errors.js';
@@ -16,17 +17,35 @@ interface OpenSegment {
 
 export class ShardReader {
   private current: OpenSegment | undefined;
+  private readonly recent: RecentRecords;
 
+  /** `recentBytes`: commits kept in memory until read, at most this many bytes of frames (0: none). */
   constructor(
     private readonly log: ShardLog,
     private nextSequence: number,
-  ) {}
+    recentBytes: number,
+  ) {
+    this.recent = new RecentRecords(recentBytes);
+  }
+
+  /** Records just made durable: kept in memory for the next read if the reader is caught up and they fit. */
+  committed(group: CommittedGroup): void {
+    this.recent.add(group, this.nextSequence);
+  }
 
   /** Up to `maxCount` records from the read position, fewer (or none) at the durable end. */
   async read(maxCount: number): Promise<StoredRecord[]> {
     const records: StoredRecord[] = [];
     while (records.length < maxCount && this.nextSequence <= this.log.durableSequence) {
-      const current = (this.current ??= await this.openSegmentOf(this.nextSequence));
+      const kept = this.recent.take(this.nextSequence);
+      if (kept) {
+        // The file position falls behind while records come from memory: the file is opened again where needed.
+        if (this.current) await this.closeSegment();
+        records.push(kept);
+        this.nextSequence = kept.sequenceNumber + 1;
+        continue;
+      }
+      const current = (this.current ??= await this.openSegmentAt(this.nextSequence));
       const frame = await current.scanner.next();
       if (frame.kind === 'record') {
         if (frame.record.sequenceNumber < this.nextSequence) continue; // seeking within the segment
@@ -48,6 +67,7 @@ export class ShardReader {
 
   /** Moves the read position; a sequence number before the oldest retained record starts there. */
   async seek(sequenceNumber: number): Promise<void> {
+    this.recent.clear();
     await this.closeSegment();
     this.nextSequence = Math.max(sequenceNumber, this.log.oldestSequence);
   }
@@ -56,10 +76,12 @@ export class ShardReader {
     await this.closeSegment();
   }
 
-  private async openSegmentOf(sequenceNumber: number): Promise<OpenSegment> {
-    const segment = this.log.segmentOf(sequenceNumber);
+  /** Where the record begins if it is known (the first commit not kept in memory), else its segment's start. */
+  private async openSegmentAt(sequenceNumber: number): Promise<OpenSegment> {
+    const resume = this.recent.takeResumePosition(sequenceNumber);
+    const segment = resume?.segment ?? this.log.segmentOf(sequenceNumber);
     const handle = await open(segment.path, 'r');
-    return { segment, handle, scanner: new SegmentScanner(handle) };
+    return { segment, handle, scanner: new SegmentScanner(handle, resume?.offset) };
   }
 
   private async closeSegment(): Promise<void> {

@@ -1,7 +1,7 @@
 // The resident memory of another process, read from Linux's /proc/<pid>/status: VmRSS now, and VmHWM,
 // the kernel's own high-water mark, so a peak between two samples is not missed.
-import { readFileSync } from 'node:fs';
 import type { MemorySample } from './memory-trend.js';
+import { readProcFile } from './procfs.js';
 
 export interface ProcessMemory {
   readonly rssBytes: number;
@@ -10,15 +10,7 @@ export interface ProcessMemory {
 }
 
 export function memoryOf(pid: number): ProcessMemory {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch (error) {
-    throw new Error(
-      `Cannot read /proc/${pid}/status (${String(error)}): the e2e bench reads the platform's memory ` +
-        'from Linux procfs; run it on Linux.',
-    );
-  }
+  const status = readProcFile(pid, 'status');
   const kibibytes = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
   return { rssBytes: kibibytes('VmRSS') * 1024, peakRssBytes: kibibytes('VmHWM') * 1024 };
 }

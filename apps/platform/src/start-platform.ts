@@ -219,10 +219,10 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       mqttPort: config.mqttPort === 'off' ? null : config.mqttPort,
       mqttsPort: config.mqttsPort,
       controlPlanePort: config.iotPort,
-      beforeAcknowledge: async (packet, clientId) => {
+      beforeAcknowledge: (packet, clientId) => {
         const payload = toBuffer(packet.payload);
         meter.mqttPublish(packet.topic, payload.length);
-        meter.rules(await rules.evaluate(packet.topic, payload, clientId));
+        return rules.evaluate(packet.topic, payload, clientId).then((triggered) => meter.rules(triggered));
       },
       // What `tributary audit iot` counts for Device Defender's CONFLICTING_CLIENT_IDS_CHECK.
       onLifecycleEvent: (event) => {

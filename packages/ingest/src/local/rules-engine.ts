@@ -56,15 +56,28 @@ export class LocalRulesEngine {
    * triggered even if its WHERE is false. Rejects only if an action failed and there was no error
    * action to take the message, or the error action failed too: the message is never silently lost.
    */
-  async evaluate(topic: string, payload: Buffer, clientId: string, principal?: string): Promise<number> {
-    const basicIngest = basicIngestTargetOf(topic);
-    const triggered = basicIngest ? this.basicIngestRule(basicIngest.ruleName) : this.rulesMatching(topic);
-    if (triggered.length === 0) return 0;
-    const message = new RuleMessage(basicIngest?.topic ?? topic, clientId, principal, payload, this.clock());
-    // Most publishes trigger one rule: no array of promises for them.
-    if (triggered.length === 1) await this.run(triggered[0]!, message, topic);
-    else await Promise.all(triggered.map((rule) => this.run(rule, message, topic)));
-    return triggered.length;
+  evaluate(topic: string, payload: Buffer, clientId: string, principal?: string): Promise<number> {
+    try {
+      const basicIngest = basicIngestTargetOf(topic);
+      const triggered = basicIngest ? this.basicIngestRule(basicIngest.ruleName) : this.rulesMatching(topic);
+      if (triggered.length === 0) return Promise.resolve(0);
+      const message = new RuleMessage(
+        basicIngest?.topic ?? topic,
+        clientId,
+        principal,
+        payload,
+        this.clock(),
+      );
+      const count = triggered.length;
+      // Most publishes trigger one rule: no array of promises for them.
+      const runs =
+        count === 1
+          ? this.run(triggered[0]!, message, topic)
+          : Promise.all(triggered.map((rule) => this.run(rule, message, topic)));
+      return runs.then(() => count);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   private basicIngestRule(ruleName: string): CompiledRule[] {
@@ -80,27 +93,49 @@ export class LocalRulesEngine {
     return matching;
   }
 
-  private async run(rule: CompiledRule, message: MessageContext, publishedTopic: string): Promise<void> {
-    const ruleName = rule.rule.name;
-    let output: RuleOutput | undefined;
+  /**
+   * Runs one triggered rule: its SQL, then its actions, and the error action if one failed. Written with
+   * `then` rather than `await`: a message waits here until the stream has fsync'd it, and an async function's
+   * frame would hold everything it had in scope (SQL output, rendered templates) that long, surviving the
+   * young generation's collections.
+   */
+  private run(rule: CompiledRule, message: MessageContext, publishedTopic: string): Promise<void> {
+    let output: RuleOutput;
     try {
       const result = evaluateStatement(rule.statement, message);
-      if (!result.matched || result.output === undefined) return;
+      if (!result.matched || result.output === undefined) return nothingToDo;
       output = result.output;
     } catch (error) {
-      if (!(error instanceof RuleEvaluationError)) throw error;
+      if (!(error instanceof RuleEvaluationError)) return Promise.reject(error);
       this.options.logger.warn('rule SQL produced no output for this message', {
-        rule: ruleName,
+        rule: rule.rule.name,
         error: error.message,
       });
-      return;
+      return nothingToDo;
     }
-    const outcomes =
-      rule.actions.length === 1
-        ? [await this.runAction(rule.actions[0]!, output, message)]
-        : await Promise.all(rule.actions.map((action) => this.runAction(action, output, message)));
-    const failures = outcomes.filter((f): f is RuleActionFailure => f !== undefined);
-    if (failures.length === 0) return;
+    if (rule.actions.length === 1) {
+      return this.runAction(rule.actions[0]!, output, message).then((failure) =>
+        failure ? this.afterActionsFailed(rule, message, publishedTopic, [failure]) : undefined,
+      );
+    }
+    return Promise.all(rule.actions.map((action) => this.runAction(action, output, message))).then(
+      (outcomes) => {
+        const failures = outcomes.filter((f): f is RuleActionFailure => f !== undefined);
+        return failures.length > 0
+          ? this.afterActionsFailed(rule, message, publishedTopic, failures)
+          : undefined;
+      },
+    );
+  }
+
+  /** Logs the failed actions and hands AWS's error record to the rule's error action. */
+  private async afterActionsFailed(
+    rule: CompiledRule,
+    message: MessageContext,
+    publishedTopic: string,
+    failures: readonly RuleActionFailure[],
+  ): Promise<void> {
+    const ruleName = rule.rule.name;
     for (const failure of failures)
       this.options.logger.error('rule action failed', { rule: ruleName, ...failure });
     const record: RuleErrorRecord = {
@@ -109,7 +144,7 @@ export class LocalRulesEngine {
       cloudwatchTraceId: message.traceId,
       clientId: message.clientId,
       base64OriginalPayload: message.payload.toString('base64'),
-      failures,
+      failures: [...failures],
     };
     if (!rule.errorAction) {
       throw new Error(
@@ -123,41 +158,40 @@ export class LocalRulesEngine {
   }
 
   /** Runs one action; resolves with its failure, or undefined when it succeeded. */
-  private async runAction(
+  private runAction(
     { action, template }: CompiledAction<RuleAction | RuleErrorAction>,
     record: RuleOutput | RuleErrorRecord,
     message: MessageContext,
   ): Promise<RuleActionFailure | undefined> {
     const rendered = renderTemplate(template, message);
+    const failed = (error: unknown) =>
+      actionFailure(action, rendered, error instanceof Error ? error.message : String(error));
     try {
       if (action.kind === 'stream') {
         // Kinesis refuses an empty partition key (PutRecord: PartitionKey is 1-256 characters).
         if (rendered.length === 0)
-          return actionFailure(
-            action,
-            rendered,
-            `partition key ${action.partitionKey} is empty for this message`,
+          return Promise.resolve(
+            actionFailure(action, rendered, `partition key ${action.partitionKey} is empty for this message`),
           );
         // The rule's actions get its SELECT output, its error action the error record: compileRule pairs them.
-        await (action.put as (record: unknown, partitionKey: string) => Promise<void> | void)(
-          record,
-          rendered,
-        );
-        return undefined;
+        const put = action.put as (record: unknown, partitionKey: string) => Promise<void> | void;
+        return Promise.resolve(put(record, rendered)).then(succeeded, failed);
       }
       if (!this.options.publish)
-        return actionFailure(
-          action,
-          rendered,
-          'the rules engine was given no publish function for republish',
+        return Promise.resolve(
+          actionFailure(action, rendered, 'the rules engine was given no publish function for republish'),
         );
-      await this.options.publish(republishTopic(rendered), payloadBytes(record), action.qos ?? 0);
-      return undefined;
+      return this.options
+        .publish(republishTopic(rendered), payloadBytes(record), action.qos ?? 0)
+        .then(succeeded, failed);
     } catch (error) {
-      return actionFailure(action, rendered, error instanceof Error ? error.message : String(error));
+      return Promise.resolve(failed(error));
     }
   }
 }
+
+const nothingToDo: Promise<void> = Promise.resolve();
+const succeeded = (): undefined => undefined;
 
 /** One message as the rules see it; `traceid()` is drawn only if a rule or an error record asks for it. */
 class RuleMessage implements MessageContext {

@@ -105,6 +105,22 @@ describe('iot:Publish and iot:RetainPublish', () => {
     expect(await device.closedWithin(1_000)).toBe(true);
     expect(device.received.length).toBe(4); // the CONNACK only
   });
+
+  it('refuses the same way, and keeps serving others, when beforeAcknowledge throws instead of rejecting', async () => {
+    const broker = await testBroker({
+      beforeAcknowledge: (packet) => {
+        if (packet.topic.startsWith('dt/pump-7/')) throw new Error('metering failed');
+        return Promise.resolve();
+      },
+    });
+    const device = await RawMqttConnection.open(broker);
+    await device.connect({ clientId: 'pump-7' });
+    device.send(publishPacket('dt/pump-7/telemetry', '{}', 1, 5));
+    expect(await device.closedWithin(1_000)).toBe(true);
+    expect(device.received.length).toBe(4); // the CONNACK only
+    const other = await mqttClient(broker, { clientId: 'pump-8' });
+    await other.publishAsync('dt/pump-8/telemetry', '{}', { qos: 1 });
+  });
 });
 
 describe('iot:Subscribe', () => {

@@ -58,7 +58,14 @@ function afterPermission(
 ): void {
   if (refusal) return refuse(context, client, refusal, done);
   if (!beforeAcknowledge) return done(null);
-  beforeAcknowledge(packet, clientId).then(
+  // A hook that throws instead of rejecting refuses the publish the same way.
+  let acknowledged: Promise<unknown>;
+  try {
+    acknowledged = beforeAcknowledge(packet, clientId);
+  } catch (error) {
+    acknowledged = Promise.reject(error);
+  }
+  acknowledged.then(
     () => done(null),
     (error: unknown) => {
       // Refusing the publish disconnects the client, so the device retries instead of believing

@@ -105,17 +105,23 @@ export class DurableTelemetryStream implements TelemetryStream {
     return stream;
   }
 
-  /** Resolves once the record is fsync'd in its shard; waits while too many records are unconsumed. */
-  async put(record: TelemetryEnvelope): Promise<void> {
-    const limit = this.options.maxUnconsumedRecords ?? 10_000;
-    for (;;) {
-      if (this.closed) throw closedError();
-      if (this.backlog < limit) break;
-      await new Promise<void>((resolve) => this.waitingForRoom.push(resolve));
-    }
+  /**
+   * Resolves once the record is fsync'd in its shard; waits while too many records are unconsumed. Not an
+   * async function: a put waits for its fsync, and an async frame per record outlived the young generation.
+   */
+  put(record: TelemetryEnvelope): Promise<void> {
+    if (this.closed) return Promise.reject(closedError());
+    if (this.backlog >= (this.options.maxUnconsumedRecords ?? 10_000)) return this.putOnceRoom(record);
     this.shardOf ??= memoisedShardIndexOf(this.shards.length);
     const shard = this.shards[this.shardOf(partitionKeyOf(record))] as Shard;
-    await shard.log.append(record, Date.now());
+    // It resolves with the sequence number, which a put does not return: cast rather than chain a second promise.
+    return shard.log.append(record, Date.now()) as Promise<unknown> as Promise<void>;
+  }
+
+  /** Waits until a checkpoint makes room (or the stream stops), then puts. */
+  private async putOnceRoom(record: TelemetryEnvelope): Promise<void> {
+    await new Promise<void>((resolve) => this.waitingForRoom.push(resolve));
+    return this.put(record);
   }
 
   /** Records that are durable but not yet checkpointed, over all shards. */

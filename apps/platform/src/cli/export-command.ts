@@ -14,6 +14,7 @@ import {
   type LakeExportResult,
 } from '@tributary/insights/local';
 import { endpointsFileOf, lakeDirOf, parseConfig, type PlatformConfig } from '../config.js';
+import { queryErrorOfResponse } from './lake-queries.js';
 import { runningPlatformEndpoints } from './local-iot-api.js';
 
 export interface ExportCommandOptions {
@@ -70,10 +71,7 @@ async function exportLake(
   });
   if (!response.ok || !response.body) {
     const { error } = (await response.json()) as { error?: { code?: string; message?: string } };
-    throw new QueryError(
-      (error?.code ?? 'QUERY_FAILED') as QueryError['code'],
-      error?.message ?? `the platform's export API answered ${response.status}`,
-    );
+    throw queryErrorOfResponse(response.status, error);
   }
   const path = await writeAtomically(outPath, Readable.fromWeb(response.body as ReadableStream));
   return { path, rows: Number(response.headers.get(exportedRowsHeader)), bytes: (await stat(path)).size };

@@ -1,8 +1,8 @@
 // `tributary query "<sql>"`: runs read-only SQL over the lake and prints the result.
 import { readableByteSize } from '@tributary/insights';
-import { LakeQueryService, type QueryResult } from '@tributary/insights/local';
-import { endpointsFileOf, lakeDirOf, parseConfig, type PlatformConfig } from '../config.js';
-import { runningPlatformEndpoints } from './local-iot-api.js';
+import type { QueryResult } from '@tributary/insights/local';
+import { parseConfig, type PlatformConfig } from '../config.js';
+import { openLakeQueries } from './lake-queries.js';
 
 export async function runQueryCommand(
   sql: string,
@@ -29,43 +29,14 @@ export async function runQueryCommand(
   return 0;
 }
 
-/**
- * While a platform runs on the data directory, its compactor swaps files every few seconds, under a gate
- * only its own queries share: the query goes to its SQL API, so it never sees a swap half done. The
- * platform's --scan-limit applies, or a lower one given here. With no platform it runs in this process.
- */
+/** The platform's --scan-limit applies while it runs, or a lower one given here. */
 async function queryLake(sql: string, config: PlatformConfig, ownScanLimit: boolean): Promise<QueryResult> {
-  const endpoints = await runningPlatformEndpoints(endpointsFileOf(config));
-  if (endpoints?.dashboardUrl) {
-    return queryRunningPlatform(endpoints.dashboardUrl, {
-      sql,
-      ...(ownScanLimit ? { scanLimitBytes: config.scanLimit } : {}),
-    });
-  }
-  const service = await LakeQueryService.open({
-    lakeDir: lakeDirOf(config),
-    bytesScannedCutoffPerQuery: config.scanLimit,
-  });
+  const lake = await openLakeQueries(config, ownScanLimit ? { scanLimitBytes: config.scanLimit } : {});
   try {
-    return await service.query(sql);
+    return await lake.query(sql);
   } finally {
-    await service.close();
+    await lake.close();
   }
-}
-
-async function queryRunningPlatform(
-  dashboardUrl: string,
-  request: { readonly sql: string; readonly scanLimitBytes?: number },
-): Promise<QueryResult> {
-  const response = await fetch(`${dashboardUrl}/api/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: dashboardUrl },
-    body: JSON.stringify(request),
-  });
-  const body = (await response.json()) as QueryResult & { error?: { message: string } };
-  if (!response.ok)
-    throw new Error(body.error?.message ?? `the platform's SQL API answered ${response.status}`);
-  return body;
 }
 
 const cell = (value: unknown): string => (value === null || value === undefined ? 'NULL' : String(value));

@@ -1,9 +1,10 @@
 // `tributary trace <correlation-id>`: where one message went — received, quarantined or enriched,
 // scored, stored — from the rows it left in the lake, and what the platform logged about it.
 import { assembleTrace, traceQueries, type TraceTable } from '@tributary/insights';
-import { LakeQueryService, type QueryResult } from '@tributary/insights/local';
-import { lakeDirOf, logFileOf, parseConfig } from '../config.js';
+import type { QueryResult } from '@tributary/insights/local';
+import { logFileOf, parseConfig } from '../config.js';
 import { logLinesMentioning } from '../log-file.js';
+import { openLakeQueries } from './lake-queries.js';
 
 export async function runTraceCommand(correlationId: string, options: { dataDir?: string }): Promise<number> {
   if (correlationId.trim() === '') {
@@ -14,11 +15,12 @@ export async function runTraceCommand(correlationId: string, options: { dataDir?
     return 2;
   }
   const config = parseConfig(options.dataDir ? { dataDir: options.dataDir } : {});
-  const service = await LakeQueryService.open({ lakeDir: lakeDirOf(config) });
+  // Through the running platform, if one runs: its compactor swaps files under a gate its own queries share.
+  const lake = await openLakeQueries(config);
   try {
     const results = {} as Record<TraceTable, QueryResult>;
     for (const table of Object.keys(traceQueries) as TraceTable[]) {
-      results[table] = await service.query(traceQueries[table], [correlationId]);
+      results[table] = await lake.query(traceQueries[table], [correlationId]);
     }
     const trace = assembleTrace(correlationId, results);
     const logged = loggedAbout(logFileOf(config), correlationId);
@@ -33,7 +35,7 @@ export async function runTraceCommand(correlationId: string, options: { dataDir?
     process.stdout.write(`message ${correlationId}\n${steps.map((s) => `  ${s}`).join('\n')}\n`);
     return 0;
   } finally {
-    await service.close();
+    await lake.close();
   }
 }
 

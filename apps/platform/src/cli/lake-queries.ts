@@ -2,7 +2,12 @@
 // swaps files every few seconds under a gate only its own queries share, so a query from another process
 // could list a file the swap then removes: the query goes to the platform's SQL API instead, and never
 // sees a swap half done. With no platform it runs in this process.
-import { LakeQueryService, QueryError, type QueryErrorCode, type QueryResult } from '@tributary/insights/local';
+import {
+  LakeQueryService,
+  QueryError,
+  type QueryErrorCode,
+  type QueryResult,
+} from '@tributary/insights/local';
 import { endpointsFileOf, lakeDirOf, type PlatformConfig } from '../config.js';
 import { runningPlatformEndpoints } from './local-iot-api.js';
 

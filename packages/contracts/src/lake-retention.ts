@@ -1,5 +1,6 @@
-// How long each lake table keeps its hour partitions: raw rows briefly, their rollups for longer, so old
-// charts still draw after the readings behind them are gone. One setting per table, validated with zod.
+// How long each lake table keeps a data file, counted from when it was written, as the lake bucket's S3
+// lifecycle rule counts it: raw rows briefly, their rollups for longer, so old charts still draw after the
+// readings behind them are gone. One setting per table, validated with zod.
 import { z } from 'zod';
 
 const days = z.number().int().positive();

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { partitionPathFor } from '@tributary/contracts';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LakeRetentionDays, partitionPathFor } from '@tributary/contracts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LakeCompactor, LakeFileGate, LakeWriter, type CompactionStep } from '../src/local/index.js';
 import {
   firstHour,
@@ -58,6 +58,11 @@ async function everyTelemetryRow(): Promise<unknown[]> {
   );
   return reader.getRowObjectsJS();
 }
+
+const hundredYears = 36_500;
+const keptForAHundredYears = LakeRetentionDays.parse(
+  Object.fromEntries(Object.keys(LakeRetentionDays.shape).map((table) => [table, hundredYears])),
+);
 
 const afterLastHour = (hours: number) => firstHour + hours * hourMillis + 3 * 60_000;
 
@@ -263,6 +268,36 @@ describe('LakeCompactor', () => {
       lastError: null,
     });
     await expect(compactor.compactClosedPartitions()).rejects.toThrow(/closed/);
+  });
+
+  it('removes the files past their retention as its schedule starts, and counts them', async () => {
+    await writeSmallFiles(lakeDir, { hours: 2, flushes: 1, readingsPerFlush: 2 });
+    // Telemetry keeps one day from when each file was written; its rollups keep theirs.
+    const retention = LakeRetentionDays.parse({ ...keptForAHundredYears, telemetry: 1 });
+    const compactor = await LakeCompactor.open({ lakeDir, retention });
+    const answerBefore = await lakeAnswerOf(sql, lakeDir);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 2 * 86_400_000 });
+    try {
+      const schedule = compactor.startCompacting({
+        intervalMs: hourMillis,
+        openPartitionsIntervalMs: hourMillis,
+      });
+      await expect.poll(() => compactor.stats.filesExpired, { timeout: 10_000 }).toBe(2);
+      await schedule.stop();
+    } finally {
+      vi.useRealTimers();
+      await compactor.close();
+    }
+    // Every telemetry file and the hour partitions they leave empty are gone; the rollups are whole.
+    expect(await readdir(join(lakeDir, 'telemetry'))).toEqual([]);
+    const rollups = await sql.runAndReadAll(
+      `SELECT (SELECT sum(reading_count) FROM ${lakeTableSource(lakeDir, 'telemetry_1m')})::BIGINT AS minute,
+              (SELECT sum(reading_count) FROM ${lakeTableSource(lakeDir, 'telemetry_1h')})::BIGINT AS hour`,
+    );
+    expect(rollups.getRowObjectsJS()).toEqual([
+      { minute: BigInt(answerBefore.minuteReadings), hour: BigInt(answerBefore.hourReadings) },
+    ]);
+    expect(compactor.stats.lastError).toBeNull();
   });
 });
 

@@ -84,9 +84,19 @@ export function dataFileName(writtenAtMillis: number, uniqueId: string): string 
   return `part-${compactTime}-${uniqueId}.parquet`;
 }
 
+const dataFileNamePattern =
+  /^part-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-[A-Za-z0-9-]+\.parquet$/;
+
 /** Whether a file in a partition is a published data file named by dataFileName (as compaction requires). */
-export const isDataFileName = (name: string): boolean =>
-  /^part-\d{8}T\d{9}Z-[A-Za-z0-9-]+\.parquet$/.test(name);
+export const isDataFileName = (name: string): boolean => dataFileNamePattern.test(name);
+
+/** When the file named by dataFileName was written (epoch ms); undefined for any other name. */
+export function writtenAtOf(name: string): number | undefined {
+  const match = dataFileNamePattern.exec(name);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second, millis] = match.slice(1).map(Number) as number[];
+  return Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, millis!);
+}
 
 /** The name a file is written under before it is published; the lake's `*.parquet` glob never matches it. */
 export const temporaryNameOf = (dataFile: string): string => `${dataFile}.tmp`;

@@ -1,10 +1,10 @@
-// Plans retention: which hour partitions of which tables are past their table's retention. Pure — the
-// local sweeper removes what it returns; on AWS, S3 lifecycle rules per table prefix do the same.
+// Plans retention: which data files of which tables are past their table's retention, counted as the lake
+// bucket's S3 lifecycle rules count it. Pure — the local sweeper removes what it returns; on AWS, the
+// lifecycle rule per table prefix does. Also reads the lake's hour partition paths.
 import type { AnyLakeTableName, LakeRetentionDays } from '@tributary/contracts';
 import { lakeTableNames } from './lake-rows.js';
 
 const dayMillis = 86_400_000;
-const hourMillis = 3_600_000;
 
 export interface LakePartition {
   readonly table: AnyLakeTableName;
@@ -38,16 +38,33 @@ export function lakePartitionOf(partitionPath: string): LakePartition | undefine
   return { table: table as AnyLakeTableName, partitionPath, hourStart };
 }
 
+/** A published data file of a lake table, as retention sees it. */
+export interface LakeDataFile {
+  readonly table: AnyLakeTableName;
+  /** Relative to the lake root: `telemetry/year=2026/month=11/day=25/hour=05/part-….parquet`. */
+  readonly path: string;
+  /** When it was written (its name says: dataFileName), epoch ms. */
+  readonly writtenAt: number;
+}
+
 /**
- * The partitions whose every row is older than their table's retention at `now`: a partition expires when
- * its hour has ENDED more than `retention[table]` days ago, so no row younger than the retention is removed.
+ * When an S3 lifecycle expiration of `days` removes an object written at `writtenAt`: its creation time
+ * plus the days, rounded up to the next midnight UTC.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/intro-lifecycle-rules.html (lifecycle rules based on an object's age)
  */
-export function expiredPartitions(
+export function expirationOf(writtenAt: number, days: number): number {
+  return Math.ceil((writtenAt + days * dayMillis) / dayMillis) * dayMillis;
+}
+
+/**
+ * The files their table's retention removes at `now`, by the age of each file as the lake bucket's
+ * lifecycle rule counts it (DataLakeStack): readings backfilled into old hours stay for the retention from
+ * the day they were written, and a file compaction wrote counts from the merge.
+ */
+export function expiredFiles(
   now: number,
-  partitions: readonly LakePartition[],
+  files: readonly LakeDataFile[],
   retention: LakeRetentionDays,
-): LakePartition[] {
-  return partitions.filter(
-    (partition) => partition.hourStart + hourMillis <= now - retention[partition.table] * dayMillis,
-  );
+): LakeDataFile[] {
+  return files.filter((file) => expirationOf(file.writtenAt, retention[file.table]) <= now);
 }

@@ -3,7 +3,7 @@ export { catalogVersionsOf, localLakeCatalogOf } from './lake-catalog-files.js';
 export { LakeCatalogError, type ColumnTypeChange } from '../core/index.js';
 export { LakeWriter, type LakeWriterOptions, type LakeWriterStats } from './lake-writer.js';
 export { LakeWriterError, type LakeWriterErrorCode, type LakeRow } from '../core/index.js';
-export { sweepExpiredPartitions, partitionsIn, type SweepResult } from './partition-sweeper.js';
+export { sweepExpiredFiles, partitionsIn, type SweepResult } from './retention-sweeper.js';
 export { LakeFileGate } from './lake-file-gate.js';
 export {
   LakeCompactor,

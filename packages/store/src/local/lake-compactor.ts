@@ -3,11 +3,12 @@
 // written are merged too, files of one size with each other (planTieredMerges), so a query over the last
 // hour does not open a file per flush (thousands by the hour's end at full rate, each adding to every
 // query's time). A merge is journaled before it starts and swapped in under the LakeFileGate, so neither a
-// query running meanwhile nor a restart after kill -9 ever sees a row missing or twice.
+// query running meanwhile nor a restart after kill -9 ever sees a row missing or twice. The same schedule
+// removes the files past their table's retention (retention-sweeper.ts), as the lake bucket's expiry does.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { partitionPathFor } from '@tributary/contracts';
+import { defaultLakeRetentionDays, partitionPathFor, type LakeRetentionDays } from '@tributary/contracts';
 import {
   dataFileName,
   isClosedPartition,
@@ -32,7 +33,7 @@ import {
 import { syncDirectories } from './durable-files.js';
 import { LakeFileGate } from './lake-file-gate.js';
 import { ParquetFileMerger } from './parquet-file-merger.js';
-import { partitionsIn } from './partition-sweeper.js';
+import { partitionsIn, sweepExpiredFiles, type SweepResult } from './retention-sweeper.js';
 
 export interface LakeCompactorOptions {
   /** The lake root, as given to the LakeWriter. */
@@ -52,6 +53,8 @@ export interface LakeCompactorOptions {
    * @default 8 MiB
    */
   readonly openPartitionFileBytes?: number;
+  /** How long each table keeps a data file from when it was written. @default defaultLakeRetentionDays, as on AWS */
+  readonly retention?: LakeRetentionDays;
   /** Awaited as a merge passes each step: the crash tests kill the compactor there. */
   readonly afterStep?: (step: CompactionStep) => void | Promise<void>;
 }
@@ -73,6 +76,8 @@ export interface CompactionTotals {
 }
 
 export interface LakeCompactorStats extends CompactionTotals {
+  /** Data files removed as past their table's retention. */
+  readonly filesExpired: number;
   /** Why the last scheduled pass failed, until one succeeds; the files it could not merge stay as they were. */
   readonly lastError: string | null;
 }
@@ -82,6 +87,8 @@ export interface CompactionIntervals {
   readonly intervalMs?: number;
   /** Between passes over the hours still being written. @default 10_000 */
   readonly openPartitionsIntervalMs?: number;
+  /** Between sweeps of the files past their retention; the first runs as the schedule starts. @default 3_600_000 */
+  readonly retentionIntervalMs?: number;
 }
 
 export interface CompactionSchedule {
@@ -101,6 +108,7 @@ const noCompaction: CompactionTotals = {
 
 export class LakeCompactor {
   private totals = noCompaction;
+  private filesExpired = 0;
   private lastError: string | null = null;
   /** Passes run one at a time: the one under way, or a settled promise. */
   private passes: Promise<unknown> = Promise.resolve();
@@ -114,6 +122,7 @@ export class LakeCompactor {
     private readonly graceMs: number,
     private readonly targetFileBytes: number,
     private readonly openPartitionFileBytes: number,
+    private readonly retention: LakeRetentionDays,
     private readonly afterStep: (step: CompactionStep) => void | Promise<void>,
   ) {}
 
@@ -132,6 +141,7 @@ export class LakeCompactor {
       options.graceMs ?? 120_000,
       options.targetFileBytes ?? 128 * 1024 * 1024,
       options.openPartitionFileBytes ?? 8 * 1024 * 1024,
+      options.retention ?? defaultLakeRetentionDays,
       options.afterStep ?? (() => undefined),
     );
   }
@@ -165,15 +175,26 @@ export class LakeCompactor {
     });
   }
 
+  /** Removes the data files past their table's retention at `now`, between merges, never during one. */
+  sweepExpired(now: number = Date.now()): Promise<SweepResult> {
+    return this.enqueuePass(async () => {
+      const swept = await sweepExpiredFiles(this.lakeDir, now, this.retention, this.gate);
+      this.filesExpired += swept.removed.length;
+      return swept;
+    });
+  }
+
   /**
    * Passes over the closed hours every `intervalMs` and over the open ones every `openPartitionsIntervalMs`
-   * (each first after its interval); failures go to stats.lastError.
+   * (each first after its interval), and sweeps the expired files every `retentionIntervalMs` (first at
+   * once, so a platform started after weeks away drops what expired meanwhile); failures go to stats.lastError.
    */
   startCompacting(intervals: CompactionIntervals = {}): CompactionSchedule {
     if (this.schedule) return this.schedule;
     const timers = [
       this.repeat(() => this.compactClosedPartitions(), intervals.intervalMs ?? 60_000),
       this.repeat(() => this.compactOpenPartitions(), intervals.openPartitionsIntervalMs ?? 10_000),
+      this.repeat(() => this.sweepExpired(), intervals.retentionIntervalMs ?? hourMillis, 0),
     ];
     this.schedule = {
       stop: async () => {
@@ -186,7 +207,7 @@ export class LakeCompactor {
   }
 
   get stats(): LakeCompactorStats {
-    return { ...this.totals, lastError: this.lastError };
+    return { ...this.totals, filesExpired: this.filesExpired, lastError: this.lastError };
   }
 
   /** Stops the schedule, waits for the pass under way, and frees DuckDB. */
@@ -199,7 +220,7 @@ export class LakeCompactor {
   }
 
   /** Passes run one at a time, in the order asked. */
-  private enqueuePass(run: () => Promise<CompactionTotals>): Promise<CompactionTotals> {
+  private enqueuePass<T>(run: () => Promise<T>): Promise<T> {
     if (this.closed)
       return Promise.reject(new LakeCompactionError('CLOSED', 'The lake compactor is closed.'));
     const pass = this.passes.then(run);
@@ -207,11 +228,18 @@ export class LakeCompactor {
     return pass;
   }
 
-  /** Runs `pass` every `intervalMs` after the previous run ended; its outcome goes to stats.lastError. */
-  private repeat(pass: () => Promise<unknown>, intervalMs: number): { stop(): void } {
+  /**
+   * Runs `pass` after `firstAfterMs`, then every `intervalMs` after the previous run ended; its outcome goes
+   * to stats.lastError.
+   */
+  private repeat(
+    pass: () => Promise<unknown>,
+    intervalMs: number,
+    firstAfterMs: number = intervalMs,
+  ): { stop(): void } {
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
-    const scheduleNext = () => {
+    const scheduleNext = (delayMs: number) => {
       timer = setTimeout(() => {
         void pass()
           .then(
@@ -219,13 +247,13 @@ export class LakeCompactor {
             (error: unknown) => (this.lastError = error instanceof Error ? error.message : String(error)),
           )
           .finally(() => {
-            if (!stopped) scheduleNext();
+            if (!stopped) scheduleNext(intervalMs);
           });
-      }, intervalMs);
+      }, delayMs);
       // close() stops it; the timer alone must not keep a finished process alive.
       timer.unref();
     };
-    scheduleNext();
+    scheduleNext(firstAfterMs);
     return {
       stop: () => {
         stopped = true;

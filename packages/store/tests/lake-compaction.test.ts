@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LakeRetentionDays, partitionPathFor } from '@tributary/contracts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { writtenAtOf } from '../src/core/index.js';
 import { LakeCompactor, LakeFileGate, LakeWriter, type CompactionStep } from '../src/local/index.js';
 import {
   firstHour,
@@ -86,7 +87,8 @@ describe('LakeCompactor', () => {
     await writeSmallFiles(lakeDir, { hours: 3, flushes: 12, readingsPerFlush: 10 });
     const rowsBefore = await everyTelemetryRow();
     const answerBefore = await lakeAnswerOf(sql, lakeDir);
-    expect(await dataFilesOf('telemetry', 0)).toHaveLength(12);
+    const inputsOfHour0 = await dataFilesOf('telemetry', 0);
+    expect(inputsOfHour0).toHaveLength(12);
 
     const compactor = await LakeCompactor.open({ lakeDir });
     const pass = await compactor.compactClosedPartitions(afterLastHour(3));
@@ -98,6 +100,9 @@ describe('LakeCompactor', () => {
     for (const table of ['telemetry', 'telemetry_1m', 'telemetry_1h']) {
       for (const hour of [0, 1, 2]) expect(await dataFilesOf(table, hour)).toHaveLength(1);
     }
+    // Dated as its newest input, so retention neither restarts its rows' clock nor ends it early.
+    const [mergedOfHour0] = await dataFilesOf('telemetry', 0);
+    expect(writtenAtOf(mergedOfHour0!)).toBe(Math.max(...inputsOfHour0.map((name) => writtenAtOf(name)!)));
     expect(await everyTelemetryRow()).toEqual(rowsBefore);
     expect(await lakeAnswerOf(sql, lakeDir)).toEqual(answerBefore);
     expect(await leftoversIn(lakeDir)).toEqual([]);

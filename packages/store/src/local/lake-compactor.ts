@@ -21,6 +21,7 @@ import {
   temporaryNameOf,
   type LakePartition,
   type PartitionFile,
+  writtenAtOf,
 } from '../core/index.js';
 import {
   compactionDirName,
@@ -300,7 +301,14 @@ export class LakeCompactor {
   /** Merges one group of files into one file and swaps it in; returns the merged file's size. */
   private async mergeGroup(partition: LakePartition, group: readonly PartitionFile[]): Promise<number> {
     const directory = join(this.lakeDir, partition.partitionPath);
-    const merged = dataFileName(Date.now(), `compacted-${randomUUID()}`);
+    // Named as written when its newest input was: it keeps the place of its rows in the hour's write order,
+    // and retention counts its age as the newest input's, so a merge neither restarts the clock of the rows
+    // it moves nor removes any before its time.
+    const newestInput = group.reduce(
+      (newest, file) => Math.max(newest, writtenAtOf(file.name) ?? Date.now()),
+      0,
+    );
+    const merged = dataFileName(newestInput, `compacted-${randomUUID()}`);
     const mergedPath = join(directory, merged);
     const entry = await writeJournal(this.lakeDir, {
       partitionPath: partition.partitionPath,

@@ -1,12 +1,18 @@
 // The certificate revocation list the local CA keeps beside itself (iot/pki/crl.pem): signed by the CA,
-// rewritten when a certificate is revoked through the IoT API, and read as such by OpenSSL.
+// rewritten when a certificate is revoked through the IoT API and every day (it is valid a week), and read as
+// such by OpenSSL.
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import * as iot from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '@tributary/contracts';
+import { LocalCertificateAuthority } from '../../src/local/pki/certificate-authority.js';
+import { CertificateRegistry } from '../../src/local/pki/certificate-registry.js';
+import { keepRevocationListCurrent } from '../../src/local/pki/revocation-list.js';
 import { startLocalIotCoreFixture, type LocalIotCoreFixture } from '../local-iot-core-fixture.js';
 
 let fixture: LocalIotCoreFixture;
@@ -66,5 +72,27 @@ describe('the local CA’s certificate revocation list', () => {
     };
     expect(verify('kept.pem')).toMatch(/kept\.pem: OK/);
     expect(verify('revoked.pem')).toMatch(/certificate revoked/);
+  });
+
+  it('is signed again on its schedule with no revocation, so it never goes past its nextUpdate', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-crl-'));
+    const ca = await LocalCertificateAuthority.loadOrCreate(join(dir, 'pki'));
+    const certificates = await CertificateRegistry.open(join(dir, 'certificates.duckdb'));
+    const stop = await keepRevocationListCurrent(ca, certificates, silentLogger, { refreshEveryMs: 1_500 });
+    try {
+      const path = join(ca.directory, 'crl.pem');
+      const first = new x509.X509Crl(await readFile(path, 'utf8'));
+      // CRL times are whole seconds: the next signing carries a later thisUpdate and nextUpdate.
+      await expect
+        .poll(async () => new x509.X509Crl(await readFile(path, 'utf8')).nextUpdate!.getTime(), {
+          timeout: 10_000,
+          interval: 250,
+        })
+        .toBeGreaterThan(first.nextUpdate!.getTime());
+    } finally {
+      await stop();
+      certificates.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -123,7 +123,8 @@ export class LocalCertificateAuthority {
   /**
    * The CRL of the certificates this CA signed that are revoked, written to `crl.pem` beside the CA (for
    * gateways and TLS stacks that check revocation themselves; the broker refuses REVOKED certificates
-   * through the registry). Valid a week; rewritten on every revocation. Other CAs' certificates are skipped.
+   * through the registry). Valid a week; keepRevocationListCurrent rewrites it daily and on every revocation.
+   * Other CAs' certificates are skipped.
    */
   async writeRevocationList(
     revoked: readonly { readonly certificatePem: string; readonly revokedAt: Date }[],

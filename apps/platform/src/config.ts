@@ -41,10 +41,12 @@ export const PlatformConfig = z.object({
   /** The most a SQL query may scan (Parquet footers and column chunks), like an Athena workgroup's cutoff. */
   scanLimit: byteSize.default(10 * 1024 ** 3),
   /**
-   * The most idempotency keys the lake writer holds in memory to drop redelivered readings (about 16 bytes
+   * The most idempotency keys the lake writer holds in memory to drop redelivered readings (about 5 bytes
    * each); a partition whose keys do not fit is checked against its Parquet files instead, which is slower.
    */
   rememberedKeys: z.coerce.number().int().min(0).default(8_000_000),
+  /** The broker's behaviour: AWS IoT Core's (DESIGN.md §5: the default), or MQTT 3.1.1 as the spec has it. */
+  mqttProfile: z.enum(['aws', 'mqtt-3.1.1']).default('aws'),
 });
 export type PlatformConfig = z.infer<typeof PlatformConfig>;
 

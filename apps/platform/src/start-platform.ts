@@ -219,6 +219,7 @@ export async function startPlatform(config: PlatformConfig, logger?: Logger): Pr
       mqttPort: config.mqttPort === 'off' ? null : config.mqttPort,
       mqttsPort: config.mqttsPort,
       controlPlanePort: config.iotPort,
+      profile: config.mqttProfile,
       beforeAcknowledge: (packet, clientId) => {
         const payload = toBuffer(packet.payload);
         meter.mqttPublish(packet.topic, payload.length);

@@ -64,4 +64,25 @@ describe('tributary arguments', () => {
       stderr: expect.stringContaining('--http-prot'),
     });
   });
+
+  it("refuses another command's option instead of ignoring it, and says what the command takes", async () => {
+    await expect(runCli(['start', '--data-dir', dataDir, '--rate', '5'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(
+        /tributary start does not take --rate: it takes --data-dir, .*--mqtt-profile/,
+      ),
+    });
+    await expect(
+      runCli(['export', 'SELECT 1', '--out', join(dataDir, 'x.csv'), '--scan-limit', '1MB']),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('tributary export does not take --scan-limit'),
+    });
+  });
+
+  it('refuses an --mqtt-profile it does not know, naming the option', async () => {
+    await expect(runCli(['start', '--data-dir', dataDir, '--mqtt-profile', 'mqtt-5'])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/Invalid option:.*mqttProfile/),
+    });
+  });
 });

@@ -28,11 +28,14 @@ Usage:
       --scan-limit SIZE                the most one SQL query may scan, e.g. 500MB (default: 10GB)
       --remembered-keys N              idempotency keys the lake holds in memory to drop redeliveries, ~5 bytes
                                        each (default: 8000000); partitions beyond are checked against their files
+      --mqtt-profile P                 aws (AWS IoT Core's broker behaviour and limits) | mqtt-3.1.1 (the OASIS
+                                       spec as written: QoS 2, no AWS quotas) (default: aws)
   tributary thing create <name>        a thing with an ACTIVE certificate under the default device policy, through
                                        the running platform's IoT API; writes <name>.cert.pem, .private.key, root-CA.pem
       --type T  --attr key=value ...   its thing type and attributes
       --out DIR                        where the files go (default: ./<name>)
   tributary thing list                 the things in the registry
+      --data-dir DIR                   the running platform's (default: ./.tributary)
   tributary simulate [options]         a fleet of simulated devices against the running platform, each over
                                        mutual TLS as its own thing (onboarded on first use), with labelled anomalies
       --devices N                      how many (default: 10)
@@ -66,7 +69,9 @@ Usage:
                                        the monthly AWS bill of a fleet, and what batching and Basic Ingest save
   tributary audit [--templates DIR]    IoT policy and encryption checks over synthesized templates (exit 1 on findings)
   tributary audit iot                  Device Defender-style checks of the running platform: expiring device and CA
-                                       certificates, certificates shared by things, overly permissive policies
+                                       certificates, certificates shared by things, overly permissive policies,
+                                       client ids taken over repeatedly, devices of a retired CA still active
+      --data-dir DIR                   the running platform's (default: ./.tributary)
   tributary catalog show [--data-dir DIR]
                                        the lake's table catalogue (Glue-compatible JSON)
   tributary catalog diff [--database NAME] [--region R] [--format table|json]
@@ -74,6 +79,34 @@ Usage:
                                        (exit 1 on drift; needs glue:GetTables)
   tributary help                       this text
 `;
+
+/** The options each command takes: one it does not take is refused, never silently ignored. */
+const optionsOf: Readonly<Record<string, readonly string[]>> = {
+  start: [
+    'data-dir',
+    'mqtt-port',
+    'mqtts-port',
+    'iot-port',
+    'http-port',
+    'devices',
+    'interval-ms',
+    'log-level',
+    'scan-limit',
+    'remembered-keys',
+    'mqtt-profile',
+  ],
+  query: ['data-dir', 'format', 'scan-limit'],
+  export: ['out', 'format', 'data-dir'],
+  nab: ['data', 'out', 'labels', 'score'],
+  import: ['data-dir'],
+  trace: ['data-dir'],
+  audit: ['templates', 'data-dir'],
+  thing: ['data-dir', 'type', 'attr', 'out'],
+  simulate: ['data-dir', 'devices', 'rate', 'duration', 'batch', 'seed', 'labels', 'max-in-flight'],
+  catalog: ['database', 'region', 'format', 'data-dir'],
+  cost: ['devices', 'interval', 'payload', 'batch', 'metrics', 'basic-ingest'],
+  help: [],
+};
 
 async function main(argv: string[]): Promise<number> {
   // The pinned AWS SDK runs on Node 20; its notice that later releases will need Node 22 is not the user's to act on.
@@ -115,8 +148,16 @@ async function main(argv: string[]): Promise<number> {
       'max-in-flight': { type: 'string' },
       'scan-limit': { type: 'string' },
       'remembered-keys': { type: 'string' },
+      'mqtt-profile': { type: 'string' },
     },
   });
+  const taken = optionsOf[command ?? 'help'];
+  const notTaken = taken && Object.keys(values).find((option) => !taken.includes(option));
+  if (notTaken) {
+    const takes = taken.length > 0 ? `it takes ${taken.map((o) => `--${o}`).join(', ')}` : 'it takes none';
+    process.stderr.write(`tributary ${command ?? ''} does not take --${notTaken}: ${takes}.\n`);
+    return 2;
+  }
   if (
     !['query', 'export', 'trace', 'import', 'catalog', 'thing', 'audit'].includes(command ?? '') &&
     positionals.length > 0
@@ -137,6 +178,7 @@ async function main(argv: string[]): Promise<number> {
         logLevel: values['log-level'],
         scanLimit: values['scan-limit'],
         rememberedKeys: values['remembered-keys'],
+        mqttProfile: values['mqtt-profile'],
       });
     case 'query':
       return runQueryCommand(positionals.join(' '), {

@@ -58,7 +58,9 @@ function describe(platform: RunningPlatform): string {
     : [];
   return [
     'tributary is running on this machine:',
-    `  MQTT broker (AWS IoT Core)   ${platform.mqttsUrl}   mutual TLS and IoT policies; publish to dt/tributary/<thing>/telemetry`,
+    config.mqttProfile === 'aws'
+      ? `  MQTT broker (AWS IoT Core)   ${platform.mqttsUrl}   mutual TLS and IoT policies; publish to dt/tributary/<thing>/telemetry`
+      : `  MQTT broker (MQTT 3.1.1)     ${platform.mqttsUrl}   the spec's behaviour, not AWS IoT Core's (--mqtt-profile); mutual TLS and IoT policies`,
     plain,
     `  IoT API                      ${platform.iotApiUrl}   registry, certificates, policies, shadows (@aws-sdk/client-iot endpoint)`,
     `  Root CA                      ${platform.rootCaPath}`,

@@ -1,9 +1,16 @@
-// `tributary import`: a backfill file through validation and enrichment into the lake at its original
-// times; bad lines quarantined with their reason; a second import of the same file adds nothing.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// `tributary import`: a backfill file through validation and enrichment (registry and shadows) into the lake
+// at its original times; bad lines quarantined with their reason; a second import of the same file adds nothing.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  LocalRegistry,
+  LocalShadowService,
+  LocalShadowStore,
+  shadowStoreFileOf,
+} from '@tributary/ingest/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iotCoreDirOf, parseConfig, registryPathOf } from '../src/config.js';
 import { csvLayoutOf, envelopeOfJsonLine } from '../src/import/import-lines.js';
 import { runCli } from './platform-process.js';
 
@@ -54,6 +61,33 @@ describe('tributary import', () => {
   it('adds nothing when the same file is imported again', async () => {
     await runCli(['import', join(dir, 'readings.csv'), '--data-dir', dataDir]);
     expect(await rowsOf('SELECT count(*)::INTEGER AS n FROM telemetry')).toEqual([{ n: 3 }]);
+  });
+
+  it("enriches as the running platform does, with the thing's type and its shadow's firmware and calibration", async () => {
+    const config = parseConfig({ dataDir });
+    const registry = await LocalRegistry.open(registryPathOf(config));
+    await registry.createThingType({ thingTypeName: 'environment-sensor' });
+    await registry.createThing({
+      thingName: 'sensor-3',
+      thingTypeName: 'environment-sensor',
+      attributes: { site: 'plant-north' },
+    });
+    registry.close();
+    await mkdir(iotCoreDirOf(config), { recursive: true });
+    const shadowStore = await LocalShadowStore.open(shadowStoreFileOf(iotCoreDirOf(config)));
+    const reported = { firmware: '2.4.1', calibration: { temperature: { offset: -1 } } };
+    await new LocalShadowService(shadowStore).update(
+      { thingName: 'sensor-3' },
+      Buffer.from(JSON.stringify({ state: { reported } })),
+    );
+    await shadowStore.close();
+    await writeFile(join(dir, 'sensor.csv'), 'thing_name,ts,temperature\nsensor-3,2026-01-06T08:00:00Z,21\n');
+
+    await runCli(['import', join(dir, 'sensor.csv'), '--data-dir', dataDir]);
+
+    expect(
+      await rowsOf("SELECT value, raw_value, firmware, site FROM telemetry WHERE thing_name = 'sensor-3'"),
+    ).toEqual([{ value: 20, raw_value: 21, firmware: '2.4.1', site: 'plant-north' }]);
   });
 });
 

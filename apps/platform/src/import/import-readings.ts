@@ -1,17 +1,22 @@
 // `tributary import`: backfills a file of historical readings through the platform's own path —
-// validation (bad lines to quarantine, with their bytes), enrichment from the registry, the anomaly
-// detector — into the lake, at their original times. Runs while the platform is stopped: the running
-// platform holds the registry.
+// validation (bad lines to quarantine, with their bytes), enrichment from the registry and the things'
+// shadows (firmware, calibration), the anomaly detector — into the lake, at their original times. Runs
+// while the platform is stopped: the running platform holds the registry and the shadows.
 import { createReadStream } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TelemetryEnvelope } from '@tributary/contracts';
-import { LocalRegistry } from '@tributary/ingest/local';
+import {
+  LocalRegistry,
+  LocalShadowService,
+  LocalShadowStore,
+  shadowStoreFileOf,
+} from '@tributary/ingest/local';
 import { LakeWriter } from '@tributary/store/local';
 import { DetectorStates, thingNamesIn, transformBatch } from '@tributary/transform';
-import { ThingContextCache } from '@tributary/transform/local';
-import { lakeDirOf, registryPathOf, type PlatformConfig } from '../config.js';
+import { reportedStateFrom, ThingContextCache } from '@tributary/transform/local';
+import { iotCoreDirOf, lakeDirOf, registryPathOf, type PlatformConfig } from '../config.js';
 import {
   csvLayoutOf,
   envelopeOfCsvLine,
@@ -45,8 +50,12 @@ export async function importReadings(
         'if `tributary start` is running on this data directory, stop it first.',
     );
   });
+  await mkdir(iotCoreDirOf(config), { recursive: true });
+  const shadowStore = await LocalShadowStore.open(shadowStoreFileOf(iotCoreDirOf(config)));
   const lake = await LakeWriter.open({ lakeDir: lakeDirOf(config) });
   const contexts = new ThingContextCache(registry, { ttlMs: 60_000 });
+  // Today's reported state, as the running platform enriches with: the shadows keep no history to go by.
+  contexts.readShadowsFrom(reportedStateFrom(new LocalShadowService(shadowStore)));
   const detectors = new DetectorStates();
   const source = basename(file).replace(/[^A-Za-z0-9._-]/g, '_');
   const totals = { lines: 0, readings: 0, anomalies: 0, quarantined: 0 };
@@ -87,6 +96,7 @@ export async function importReadings(
     return { ...totals };
   } finally {
     await lake.close();
+    await shadowStore.close();
     await registry.close();
   }
 }

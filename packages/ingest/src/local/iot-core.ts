@@ -72,6 +72,9 @@ export interface LocalIotCore {
   close(): Promise<void>;
 }
 
+/** The Device Shadow service's store in a local IoT Core's data directory (what `tributary import` reads). */
+export const shadowStoreFileOf = (iotCoreDataDir: string): string => join(iotCoreDataDir, 'shadows.duckdb');
+
 export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<LocalIotCore> {
   const { dataDir, registry, logger, location } = options;
   const toRules = (topic: string, payload: Buffer): Promise<unknown> =>
@@ -92,7 +95,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
     await certificates.caCertificates.ensureRegistered(ca.caCertificatePem);
     closers.push(await keepRevocationListCurrent(ca, certificates, logger.child({ component: 'pki' })));
     const policies = await LocalPolicyStore.open(join(dataDir, 'policies.json'), location);
-    const shadowStore = await LocalShadowStore.open(join(dataDir, 'shadows.duckdb'));
+    const shadowStore = await LocalShadowStore.open(shadowStoreFileOf(dataDir));
     closers.push(() => shadowStore.close());
     const shadows = new LocalShadowService(shadowStore);
 

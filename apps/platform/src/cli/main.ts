@@ -8,6 +8,7 @@ import { runExportCommand } from './export-command.js';
 import { runImportCommand } from './import-command.js';
 import { runNabCommand } from './nab-command.js';
 import { runQueryCommand } from './query-command.js';
+import { runReplayCommand } from './replay-command.js';
 import { runSimulateCommand } from './simulate-command.js';
 import { runStartCommand } from './start-command.js';
 import { runThingCommand } from './thing-command.js';
@@ -65,6 +66,9 @@ Usage:
       --data-dir DIR                   (default: ./.tributary; stop 'tributary start' on it first)
   tributary trace <correlation-id>     where one message went: received, quarantined or enriched, scored, stored
       --data-dir DIR                   (default: ./.tributary)
+  tributary replay --from TIME         deliver again, at the next start, every stream record (kept 24 h) that
+                                       arrived since TIME: ISO-8601, or how long ago (30m, 2h)
+      --data-dir DIR                   (default: ./.tributary; stop 'tributary start' on it first)
   tributary cost --devices N --interval S --payload BYTES [--batch K] [--metrics M] [--basic-ingest]
                                        the monthly AWS bill of a fleet, and what batching and Basic Ingest save
   tributary audit [--templates DIR]    IoT policy and encryption checks over synthesized templates (exit 1 on findings)
@@ -100,6 +104,7 @@ const optionsOf: Readonly<Record<string, readonly string[]>> = {
   nab: ['data', 'out', 'labels', 'score'],
   import: ['data-dir'],
   trace: ['data-dir'],
+  replay: ['from', 'data-dir'],
   audit: ['templates', 'data-dir'],
   thing: ['data-dir', 'type', 'attr', 'out'],
   simulate: ['data-dir', 'devices', 'rate', 'duration', 'batch', 'seed', 'labels', 'max-in-flight'],
@@ -149,6 +154,7 @@ async function main(argv: string[]): Promise<number> {
       'scan-limit': { type: 'string' },
       'remembered-keys': { type: 'string' },
       'mqtt-profile': { type: 'string' },
+      from: { type: 'string' },
     },
   });
   const taken = optionsOf[command ?? 'help'];
@@ -203,6 +209,8 @@ async function main(argv: string[]): Promise<number> {
       return runImportCommand(positionals.join(' '), { dataDir: values['data-dir'] });
     case 'trace':
       return runTraceCommand(positionals.join(' '), { dataDir: values['data-dir'] });
+    case 'replay':
+      return runReplayCommand({ from: values.from, dataDir: values['data-dir'] });
     case 'audit':
       if (positionals[0] === 'iot' || positionals[0] === 'certificates')
         return runIotAuditCommand({ dataDir: values['data-dir'] });

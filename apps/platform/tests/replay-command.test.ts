@@ -90,7 +90,7 @@ describe('tributary replay', () => {
     expect(instantOf('2026-12-06T08:00:00Z', now)).toBe(Date.UTC(2026, 11, 6, 8));
     expect(instantOf('30m', now)).toBe(now - 30 * 60_000);
     expect(instantOf('2h', now)).toBe(now - 2 * 3_600_000);
-    for (const unreadable of ['30', 'yesterday', '2026-13-45', ''])
+    for (const unreadable of ['30', '0s', 'yesterday', '2026-13-45', ''])
       expect(instantOf(unreadable, now)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { createLogger } from '@tributary/contracts';
 import { DurableTelemetryStream } from '@tributary/transform/local';
 import { endpointsFileOf, parseConfig, streamDirOf } from '../config.js';
 import { runningPlatformEndpoints } from './local-iot-api.js';
+import { durationMsOf } from './simulate-settings.js';
 
 export const replayUsage =
   'tributary replay --from TIME [--data-dir DIR]\n' +
@@ -61,9 +62,13 @@ export async function runReplayCommand(
 
 /** An ISO-8601 time, or a duration with its unit (`90s`, `30m`, `2h`) before `now`; undefined otherwise. */
 export function instantOf(text: string, now: number): number | undefined {
-  const ago = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(text.trim());
-  if (ago) return now - Number(ago[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[ago[2] as 's' | 'm' | 'h'];
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim())) return undefined;
-  const instant = Date.parse(text);
+  const trimmed = text.trim();
+  // A bare number is refused: seconds ago, or epoch seconds or milliseconds, the user could mean any.
+  if (/^\d+(\.\d+)?[smh]$/.test(trimmed)) {
+    const ago = durationMsOf(trimmed);
+    return ago === null ? undefined : now - ago;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}/.test(trimmed)) return undefined;
+  const instant = Date.parse(trimmed);
   return Number.isFinite(instant) ? instant : undefined;
 }

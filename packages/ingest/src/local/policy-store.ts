@@ -24,6 +24,28 @@ export class PolicyAlreadyExistsError extends Error {
   }
 }
 
+/** Like AWS DeleteConflictException from DeletePolicy: the policy is still attached. */
+export class PolicyDeleteConflictError extends Error {
+  readonly code = 'DELETE_CONFLICT';
+  constructor(policyName: string, certificateIds: readonly string[]) {
+    super(
+      `IoT policy "${policyName}" is attached to certificate ${certificateIds.join(', ')}: ` +
+        'detach it with DetachPolicy first, then delete it.',
+    );
+  }
+}
+
+/** The default device policy comes back at every start, so deleting it would not last: it is refused. */
+export class DevicePolicyUndeletableError extends Error {
+  readonly code = 'INVALID_REQUEST';
+  constructor() {
+    super(
+      `IoT policy "${devicePolicyName}" is the one the IoTCoreStack deploys and the local endpoint re-creates ` +
+        'at every start: it cannot be deleted locally; detach it from certificates that should not have it.',
+    );
+  }
+}
+
 export interface StoredPolicy {
   readonly policyName: string;
   readonly policyArn: string;
@@ -66,6 +88,18 @@ export class LocalPolicyStore {
     return stored;
   }
 
+  /**
+   * Like AWS DeletePolicy: refused while it is attached to a certificate (`attachedTo`, from
+   * CertificateRegistry, which keeps the attachments). Policies here have one version, so none to delete first.
+   */
+  async deletePolicy(policyName: string, attachedTo: readonly string[]): Promise<void> {
+    this.getPolicy(policyName);
+    if (policyName === devicePolicyName) throw new DevicePolicyUndeletableError();
+    if (attachedTo.length > 0) throw new PolicyDeleteConflictError(policyName, attachedTo);
+    this.policies.delete(policyName);
+    await this.save();
+  }
+
   getPolicy(policyName: string): StoredPolicy {
     const policy = this.policies.get(policyName);
     if (!policy) throw new PolicyNotFoundError(policyName);
@@ -82,11 +116,15 @@ export class LocalPolicyStore {
     return policyNames.flatMap((name) => this.policies.get(name)?.compiled ?? []);
   }
 
-  private keep(policyName: string, policyDocument: string): StoredPolicy {
+  policyArnOf(policyName: string): string {
     const { partition = 'aws', region, account } = this.location;
+    return `arn:${partition}:iot:${region}:${account}:policy/${policyName}`;
+  }
+
+  private keep(policyName: string, policyDocument: string): StoredPolicy {
     const stored: StoredPolicy = {
       policyName,
-      policyArn: `arn:${partition}:iot:${region}:${account}:policy/${policyName}`,
+      policyArn: this.policyArnOf(policyName),
       policyDocument,
       compiled: parseIotPolicy(policyName, policyDocument),
     };

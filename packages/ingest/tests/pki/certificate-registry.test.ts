@@ -1,6 +1,7 @@
 // The certificate store follows the AWS IoT API: RegisterCertificate, DescribeCertificate, UpdateCertificate
-// (https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateCertificate.html), AttachThingPrincipal,
-// AttachPolicy, ListPrincipalThings, ListAttachedPolicies.
+// (https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateCertificate.html), DeleteCertificate
+// (https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteCertificate.html), AttachThingPrincipal,
+// AttachPolicy, DetachPolicy, ListPrincipalThings, ListAttachedPolicies.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,5 +164,53 @@ describe('certificate registry', () => {
     expect(before.status).toBe('REVOKED');
     expect(await registry.listPrincipalThings(device.certificateId)).toEqual(['pump-7']);
     expect(await registry.listAttachedPolicies(device.certificateId)).toEqual(['device-policy']);
+  });
+
+  it('forgets a deleted certificate and its attachments across a restart (DeleteCertificate)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cert-registry-delete-'));
+    dirs.push(dir);
+    const path = join(dir, 'certificates.duckdb');
+    const kept = await deviceCertificate();
+    const deleted = await ca.issueDeviceCertificate({ commonName: 'pump-9' });
+    const first = await CertificateRegistry.open(path);
+    for (const device of [kept, deleted]) {
+      await first.registerCertificate({ certificatePem: device.certificatePem, status: 'INACTIVE' });
+      await first.attachPolicy('device-policy', device.certificateId);
+    }
+    await first.deleteCertificate(deleted.certificateId, { forceDelete: true });
+    first.close();
+
+    const reopened = await CertificateRegistry.open(path);
+    await expect(reopened.describeCertificate(deleted.certificateId)).rejects.toThrow(
+      CertificateNotFoundError,
+    );
+    expect((await reopened.listCertificates()).map((c) => c.certificateId)).toEqual([kept.certificateId]);
+    expect(reopened.certificatesWithPolicy('device-policy')).toEqual([kept.certificateId]);
+    // Registered again, it starts with no policy once more: the forced detach was stored, not only mirrored.
+    await reopened.registerCertificate({ certificatePem: deleted.certificatePem });
+    reopened.close();
+    registry = await CertificateRegistry.open(path);
+    expect(await registry.listAttachedPolicies(deleted.certificateId)).toEqual([]);
+  });
+
+  it('still lists a deleted REVOKED certificate for the revocation list, after a restart too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cert-registry-revoked-'));
+    dirs.push(dir);
+    const path = join(dir, 'certificates.duckdb');
+    const device = await deviceCertificate();
+    const first = await CertificateRegistry.open(path);
+    await first.registerCertificate({ certificatePem: device.certificatePem, status: 'ACTIVE' });
+    await first.updateCertificate(device.certificateId, 'REVOKED');
+    const { lastModifiedAt: revokedAt } = await first.describeCertificate(device.certificateId);
+    await first.deleteCertificate(device.certificateId);
+    first.close();
+
+    registry = await CertificateRegistry.open(path);
+    await expect(registry.describeCertificate(device.certificateId)).rejects.toThrow(
+      CertificateNotFoundError,
+    );
+    expect(await registry.revokedCertificates()).toEqual([
+      { certificatePem: device.certificatePem, revokedAt },
+    ]);
   });
 });

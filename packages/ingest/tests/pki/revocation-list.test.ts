@@ -1,6 +1,6 @@
 // The certificate revocation list the local CA keeps beside itself (iot/pki/crl.pem): signed by the CA,
-// rewritten when a certificate is revoked through the IoT API and every day (it is valid a week), and read as
-// such by OpenSSL.
+// rewritten when a certificate is revoked through the IoT API and every day (it is valid a week), still
+// naming a revoked certificate once DeleteCertificate removed it, and read as such by OpenSSL.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,32 @@ describe('the local CA’s certificate revocation list', () => {
     };
     expect(verify('kept.pem')).toMatch(/kept\.pem: OK/);
     expect(verify('revoked.pem')).toMatch(/certificate revoked/);
+  });
+
+  it('keeps listing a revoked certificate after DeleteCertificate, so a gateway still refuses it', async () => {
+    const revokeThroughApi = async (thingName: string) => {
+      const device = await fixture.provision(thingName);
+      const certificateId = certificateIdOf(device.certificateArn);
+      await fixture.client.send(new iot.UpdateCertificateCommand({ certificateId, newStatus: 'REVOKED' }));
+      return {
+        ...device,
+        certificateId,
+        serial: new x509.X509Certificate(device.certificatePem).serialNumber,
+      };
+    };
+    const deleted = await revokeThroughApi('crl-deleted');
+    await fixture.client.send(
+      new iot.DetachThingPrincipalCommand({ thingName: 'crl-deleted', principal: deleted.certificateArn }),
+    );
+    await fixture.client.send(
+      new iot.DeleteCertificateCommand({ certificateId: deleted.certificateId, forceDelete: true }),
+    );
+    // The next revocation signs the list again, from what the registry holds after the deletion.
+    const later = await revokeThroughApi('crl-revoked-later');
+    await expect
+      .poll(async () => (await readCrl()).entries.map((e) => e.serialNumber))
+      .toContain(later.serial);
+    expect((await readCrl()).entries.map((e) => e.serialNumber)).toContain(deleted.serial);
   });
 
   it('is signed again on its schedule with no revocation, so it never goes past its nextUpdate', async () => {

@@ -223,6 +223,22 @@ describe('mutual-TLS device endpoint (x509-client-certs.html)', () => {
     expect(admitted).toEqual([]);
   });
 
+  it('refuses a certificate once deleted (DeleteCertificate) as one never registered', async () => {
+    const device = await activeDevice('pump-retired');
+    expect(await connectionOutcome(listener.port, ca.caCertificatePem, device, 'pump-retired')).toBe(
+      'connected',
+    );
+    await certificates.updateCertificate(device.certificateId, 'INACTIVE');
+    await certificates.deleteCertificate(device.certificateId);
+    logger.entries.length = 0;
+
+    expect(await connectionOutcome(listener.port, ca.caCertificatePem, device, 'pump-retired')).toBe(
+      'refused',
+    );
+    expect((await logger.waitFor(refusedAfterHandshake)).fields['reason']).toMatch(/not registered/);
+    expect(admitted.map((principal) => principal.certificateId)).toEqual([device.certificateId]);
+  });
+
   for (const status of ['INACTIVE', 'REVOKED'] as const) {
     it(`disconnects a connected device at once when its certificate is set ${status} (UpdateCertificate)`, async () => {
       const device = await activeDevice(`pump-${status}`);

@@ -21,6 +21,7 @@ const byErrorCode: Record<string, { status: number; type: string } | undefined> 
   ...byRegistryCode,
   CERTIFICATE_STATE: { status: 406, type: 'CertificateStateException' },
   CERTIFICATE_VALIDATION: { status: 400, type: 'CertificateValidationException' },
+  DELETE_CONFLICT: { status: 409, type: 'DeleteConflictException' },
   INVALID_IOT_POLICY: { status: 400, type: 'MalformedPolicyException' },
   UNSUPPORTED_IOT_POLICY_FEATURE: { status: 400, type: 'MalformedPolicyException' },
 };

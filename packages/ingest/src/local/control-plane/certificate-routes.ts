@@ -1,19 +1,20 @@
-// Certificates and policies over the control plane, as the IoT API reference defines them:
-// CreateKeysAndCertificate, DescribeCertificate, ListCertificates, UpdateCertificate, AttachThingPrincipal,
-// DetachThingPrincipal, ListThingPrincipals, CreatePolicy, ListPolicies, GetPolicy, AttachPolicy
+// Certificates over the control plane, as the IoT API reference defines them: CreateKeysAndCertificate,
+// DescribeCertificate, ListCertificates, UpdateCertificate, DeleteCertificate, AttachThingPrincipal,
+// DetachThingPrincipal, ListThingPrincipals, ListPrincipalThings
 // (https://docs.aws.amazon.com/iot/latest/apireference/), plus the CA certificate operations of
-// ca-certificate-routes.ts. `aws iot create-keys-and-certificate` and
-// `tributary thing create` both go through these.
+// ca-certificate-routes.ts and the policy operations of policy-routes.ts. `aws iot
+// create-keys-and-certificate` and `tributary thing create` both go through these.
 import { X509Certificate } from 'node:crypto';
-import { z } from 'zod';
 import type { AwsLocation } from '../../core/index.js';
 import type { LocalCertificateAuthority } from '../pki/certificate-authority.js';
 import { validityOf } from '../pki/ca-certificate-registry.js';
 import { certificateStatuses, type CertificateRegistry } from '../pki/certificate-registry.js';
 import type { LocalPolicyStore } from '../policy-store.js';
-import { assertThingName, InvalidRequestError } from '../registry/index.js';
+import { assertThingName, InvalidRequestError, pageOfNames } from '../registry/index.js';
 import { caCertificateRoutes } from './ca-certificate-routes.js';
-import { pageQuery, parseBody, queryBoolean, queryString } from './request-input.js';
+import { certificateArnsIn, certificateIdOfPrincipal } from './certificate-arns.js';
+import { policyRoutes } from './policy-routes.js';
+import { pageQuery, queryBoolean, queryString } from './request-input.js';
 import type { ControlPlaneRoute } from './route-table.js';
 
 export interface SecurityRoutesOptions {
@@ -26,24 +27,13 @@ export interface SecurityRoutesOptions {
 /** The common name AWS gives the certificates CreateKeysAndCertificate issues. */
 const awsIssuedCommonName = 'AWS IoT Certificate';
 
-const CreatePolicyBody = z.object({ policyDocument: z.string().min(1) });
-const AttachPolicyBody = z.object({ target: z.string().min(1) });
-
 export function securityRoutes(options: SecurityRoutesOptions): ControlPlaneRoute[] {
   const { ca, certificates, policies, location } = options;
-  const certificateArnOf = (certificateId: string) =>
-    `arn:${location.partition ?? 'aws'}:iot:${location.region}:${location.account}:cert/${certificateId}`;
-  /** A principal is a certificate ARN (or, leniently, a bare certificate id). */
-  const certificateIdOf = (principal: string | undefined): string => {
-    const id = principal?.split(':cert/').pop() ?? '';
-    if (!/^[0-9a-fA-F]{64}$/.test(id)) {
-      throw new InvalidRequestError(`"${principal ?? ''}" is not a certificate ARN: pass the certificateArn`);
-    }
-    return id;
-  };
+  const certificateArnOf = certificateArnsIn(location);
 
   return [
     ...caCertificateRoutes({ certificates, location }),
+    ...policyRoutes({ certificates, policies }),
     {
       method: 'POST',
       path: '/keys-and-certificate',
@@ -115,13 +105,27 @@ export function securityRoutes(options: SecurityRoutesOptions): ControlPlaneRout
       },
     },
     {
+      method: 'DELETE',
+      path: '/certificates/{certificateId}',
+      operation: 'DeleteCertificate',
+      async handle({ labels, query }) {
+        await certificates.deleteCertificate(labels['certificateId'] ?? '', {
+          forceDelete: queryBoolean(query, 'forceDelete'),
+        });
+        return undefined;
+      },
+    },
+    {
       method: 'PUT',
       path: '/things/{thingName}/principals',
       operation: 'AttachThingPrincipal',
       async handle({ labels, headers }) {
         const thingName = labels['thingName'] ?? '';
         assertThingName(thingName);
-        await certificates.attachThingPrincipal(thingName, certificateIdOf(headers['x-amzn-principal']));
+        await certificates.attachThingPrincipal(
+          thingName,
+          certificateIdOfPrincipal(headers['x-amzn-principal']),
+        );
         return {};
       },
     },
@@ -131,7 +135,10 @@ export function securityRoutes(options: SecurityRoutesOptions): ControlPlaneRout
       operation: 'DetachThingPrincipal',
       async handle({ labels, headers }) {
         const thingName = labels['thingName'] ?? '';
-        await certificates.detachThingPrincipal(thingName, certificateIdOf(headers['x-amzn-principal']));
+        await certificates.detachThingPrincipal(
+          thingName,
+          certificateIdOfPrincipal(headers['x-amzn-principal']),
+        );
         return {};
       },
     },
@@ -145,54 +152,14 @@ export function securityRoutes(options: SecurityRoutesOptions): ControlPlaneRout
       },
     },
     {
-      method: 'POST',
-      path: '/policies/{policyName}',
-      operation: 'CreatePolicy',
-      async handle({ labels, body }) {
-        const input = parseBody('CreatePolicy', CreatePolicyBody, body);
-        const policy = await policies.createPolicy(labels['policyName'] ?? '', input.policyDocument);
-        return { ...policyView(policy), policyVersionId: '1' };
-      },
-    },
-    {
       method: 'GET',
-      path: '/policies',
-      operation: 'ListPolicies',
-      handle({ query }) {
-        // Everything fits one page: a local account holds a handful of policies.
-        pageQuery(query);
-        const all = policies.listPolicies();
-        if (queryBoolean(query, 'isAscendingOrder') === false) all.reverse();
-        return Promise.resolve({
-          policies: all.map(({ policyName, policyArn }) => ({ policyName, policyArn })),
-        });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/policies/{policyName}',
-      operation: 'GetPolicy',
-      async handle({ labels }) {
-        return { ...policyView(policies.getPolicy(labels['policyName'] ?? '')), defaultVersionId: '1' };
-      },
-    },
-    {
-      method: 'PUT',
-      path: '/target-policies/{policyName}',
-      operation: 'AttachPolicy',
-      async handle({ labels, body }) {
-        const policyName = labels['policyName'] ?? '';
-        policies.getPolicy(policyName);
-        const input = parseBody('AttachPolicy', AttachPolicyBody, body);
-        await certificates.attachPolicy(policyName, certificateIdOf(input.target));
-        return undefined;
+      path: '/principals/things',
+      operation: 'ListPrincipalThings',
+      async handle({ query, headers }) {
+        const principal = certificateIdOfPrincipal(headers['x-amzn-principal']);
+        const page = pageOfNames(await certificates.listPrincipalThings(principal), pageQuery(query));
+        return { things: page.items, nextToken: page.nextToken };
       },
     },
   ];
 }
-
-const policyView = (policy: { policyName: string; policyArn: string; policyDocument: string }) => ({
-  policyName: policy.policyName,
-  policyArn: policy.policyArn,
-  policyDocument: policy.policyDocument,
-});

@@ -35,6 +35,14 @@ export class CertificateStateError extends Error {
   }
 }
 
+/** Like AWS DeleteConflictException from DeleteCertificate: a thing or policy is still attached. */
+export class CertificateDeleteConflictError extends Error {
+  readonly code = 'DELETE_CONFLICT';
+  constructor(certificateId: string, attached: string, remedy: string) {
+    super(`Certificate "${certificateId}" cannot be deleted while ${attached}: ${remedy}`);
+  }
+}
+
 /** Like AWS ResourceNotFoundException for a CA certificate id. */
 export class CaCertificateNotFoundError extends Error {
   readonly code = 'RESOURCE_NOT_FOUND';

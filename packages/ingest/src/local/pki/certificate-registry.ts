@@ -1,20 +1,27 @@
 // The registered device certificates, their status and what they are attached to, in an embedded DuckDB
 // file, with the registered CA certificates beside them (`caCertificates`). Method names and rules mirror the
 // AWS IoT API: RegisterCertificate, DescribeCertificate, ListCertificates, UpdateCertificate (REVOKED is
-// final), AttachThingPrincipal, DetachThingPrincipal, AttachPolicy, ListPrincipalThings, ListAttachedPolicies
-// (https://docs.aws.amazon.com/iot/latest/apireference/). DuckDB is the durable store; each certificate's
+// final), DeleteCertificate, AttachThingPrincipal, DetachThingPrincipal, AttachPolicy, DetachPolicy,
+// ListPrincipalThings, ListAttachedPolicies (https://docs.aws.amazon.com/iot/latest/apireference/). DuckDB is the durable store; each certificate's
 // status and attachments are also mirrored in memory and updated on every write (this class is the only
 // writer, in one process), so admitting a device connection runs no query.
-import { randomBytes } from 'node:crypto';
 import { EmbeddedDatabase } from '../embedded-database.js';
-import { caCertificateSchema, CaCertificateRegistry } from './ca-certificate-registry.js';
+import { CaCertificateRegistry } from './ca-certificate-registry.js';
 import {
   CertificateAlreadyExistsError,
+  CertificateDeleteConflictError,
   CertificateNotFoundError,
   CertificateStateError,
   InvalidCertificateStatusError,
 } from './certificate-errors.js';
 import { certificateIdOf } from './certificate-id.js';
+import {
+  certificateSchema,
+  readCertificateMirror,
+  registrationCodeOf,
+  setOf,
+  type MirroredCertificate,
+} from './certificate-tables.js';
 
 export const certificateStatuses = ['ACTIVE', 'INACTIVE', 'REVOKED'] as const;
 export type CertificateStatus = (typeof certificateStatuses)[number];
@@ -56,32 +63,11 @@ export interface CertificateStatusChange {
 
 export type CertificateStatusListener = (change: CertificateStatusChange) => void;
 
-interface MirroredCertificate {
-  summary: CertificateSummary;
-  readonly thingNames: Set<string>;
-  readonly policyNames: Set<string>;
+/** A certificate the revocation list names: REVOKED, or REVOKED and then deleted. */
+export interface RevokedCertificate {
+  readonly certificatePem: string;
+  readonly revokedAt: Date;
 }
-
-const schema = [
-  `CREATE TABLE IF NOT EXISTS certificates (
-      certificate_id VARCHAR PRIMARY KEY,
-      certificate_pem VARCHAR NOT NULL,
-      status VARCHAR NOT NULL,
-      created_at TIMESTAMPTZ NOT NULL,
-      last_modified_at TIMESTAMPTZ NOT NULL)`,
-  // Added after the first release: older databases gain the column, their rows keep NULL (CA unknown).
-  'ALTER TABLE certificates ADD COLUMN IF NOT EXISTS ca_certificate_id VARCHAR',
-  `CREATE TABLE IF NOT EXISTS thing_principals (
-      thing_name VARCHAR NOT NULL,
-      certificate_id VARCHAR NOT NULL,
-      PRIMARY KEY (thing_name, certificate_id))`,
-  `CREATE TABLE IF NOT EXISTS policy_principals (
-      policy_name VARCHAR NOT NULL,
-      certificate_id VARCHAR NOT NULL,
-      PRIMARY KEY (policy_name, certificate_id))`,
-  caCertificateSchema,
-  'CREATE TABLE IF NOT EXISTS registration_code (code VARCHAR NOT NULL)',
-];
 
 export class CertificateRegistry {
   private readonly statusListeners = new Set<CertificateStatusListener>();
@@ -99,27 +85,10 @@ export class CertificateRegistry {
 
   /** Opens (or creates) the certificate database; `:memory:` keeps it in memory. */
   static async open(path: string): Promise<CertificateRegistry> {
-    const database = await EmbeddedDatabase.open(path, schema);
-    const mirror = new Map<string, MirroredCertificate>();
-    const principalsByThing = new Map<string, Set<string>>();
-    const rows = await database.rows(
-      'SELECT certificate_id, status, created_at, last_modified_at, ca_certificate_id FROM certificates ORDER BY created_at, certificate_id',
-    );
-    for (const row of rows) {
-      const summary = toSummary(row);
-      mirror.set(summary.certificateId, { summary, thingNames: new Set(), policyNames: new Set() });
-    }
-    for (const row of await database.rows('SELECT thing_name, certificate_id FROM thing_principals')) {
-      const thingName = String(row['thing_name']);
-      const certificateId = String(row['certificate_id']);
-      mirror.get(certificateId)?.thingNames.add(thingName);
-      setOf(principalsByThing, thingName).add(certificateId);
-    }
-    for (const row of await database.rows('SELECT policy_name, certificate_id FROM policy_principals')) {
-      mirror.get(String(row['certificate_id']))?.policyNames.add(String(row['policy_name']));
-    }
+    const database = await EmbeddedDatabase.open(path, certificateSchema);
+    const { certificates, principalsByThing } = await readCertificateMirror(database);
     const caCertificates = await CaCertificateRegistry.load(database, await registrationCodeOf(database));
-    return new CertificateRegistry(database, caCertificates, mirror, principalsByThing);
+    return new CertificateRegistry(database, caCertificates, certificates, principalsByThing);
   }
 
   /**
@@ -195,6 +164,63 @@ export class CertificateRegistry {
     for (const listener of this.statusListeners) listener(change);
   }
 
+  /**
+   * Like AWS DeleteCertificate: only a certificate that is not ACTIVE (CertificateStateError) and attached to
+   * no thing (CertificateDeleteConflictError) can be deleted; attached policies refuse it too unless
+   * `forceDelete`, which detaches them. No status listener runs: a certificate that is not ACTIVE already
+   * has no connection, and a REVOKED one stays in revokedCertificates().
+   */
+  async deleteCertificate(certificateId: string, options: { forceDelete?: boolean } = {}): Promise<void> {
+    const entry = this.mirrored(certificateId);
+    const { certificateId: id, status } = entry.summary;
+    if (status === 'ACTIVE') {
+      throw new CertificateStateError(id, status, 'deleted', 'set it INACTIVE with UpdateCertificate first');
+    }
+    if (entry.thingNames.size > 0) {
+      const things = [...entry.thingNames].sort().join(', ');
+      throw new CertificateDeleteConflictError(
+        id,
+        `it is attached to thing ${things}`,
+        'detach it with DetachThingPrincipal first',
+      );
+    }
+    if (entry.policyNames.size > 0 && !options.forceDelete) {
+      const policies = [...entry.policyNames].sort().join(', ');
+      throw new CertificateDeleteConflictError(
+        id,
+        `policy ${policies} is attached`,
+        'detach it with DetachPolicy, or pass forceDelete',
+      );
+    }
+    // One statement at a time, no transaction (other writers share the connection): in this order every
+    // state a failure could leave is a valid one, and deleting again finishes the job.
+    await this.database.run('DELETE FROM policy_principals WHERE certificate_id = $1', [id]);
+    if (status === 'REVOKED') {
+      await this.database.run(
+        `INSERT INTO deleted_revoked_certificates
+         SELECT certificate_id, certificate_pem, last_modified_at FROM certificates WHERE certificate_id = $1
+         ON CONFLICT DO NOTHING`,
+        [id],
+      );
+    }
+    await this.database.run('DELETE FROM certificates WHERE certificate_id = $1', [id]);
+    this.mirror.delete(id);
+  }
+
+  /** What crl.pem must list: every REVOKED certificate, deleted ones included, with when it was revoked. */
+  async revokedCertificates(): Promise<RevokedCertificate[]> {
+    // UNION, not UNION ALL: a deletion interrupted between its statements leaves the certificate in both.
+    const rows = await this.database.rows(
+      `SELECT certificate_pem, last_modified_at AS revoked_at FROM certificates WHERE status = 'REVOKED'
+       UNION
+       SELECT certificate_pem, revoked_at FROM deleted_revoked_certificates`,
+    );
+    return rows.map((row) => ({
+      certificatePem: String(row['certificate_pem']),
+      revokedAt: row['revoked_at'] as Date,
+    }));
+  }
+
   /** Calls `listener` after every status change; returns the function that stops it. */
   onStatusChange(listener: CertificateStatusListener): () => void {
     this.statusListeners.add(listener);
@@ -237,6 +263,24 @@ export class CertificateRegistry {
     entry.policyNames.add(policyName);
   }
 
+  /** Like AWS DetachPolicy with a certificate as the target: detaching what is not attached is not an error. */
+  async detachPolicy(policyName: string, certificateId: string): Promise<void> {
+    const entry = this.mirrored(certificateId);
+    await this.database.run('DELETE FROM policy_principals WHERE policy_name = $1 AND certificate_id = $2', [
+      policyName,
+      entry.summary.certificateId,
+    ]);
+    entry.policyNames.delete(policyName);
+  }
+
+  /** The ids of the certificates the policy is attached to (DeletePolicy refuses while there is one). */
+  certificatesWithPolicy(policyName: string): string[] {
+    return [...this.mirror.values()]
+      .filter((entry) => entry.policyNames.has(policyName))
+      .map((entry) => entry.summary.certificateId)
+      .sort();
+  }
+
   /** Like AWS ListPrincipalThings: the names of the things the certificate is attached to. */
   async listPrincipalThings(certificateId: string): Promise<string[]> {
     return Promise.resolve([...this.mirrored(certificateId).thingNames].sort());
@@ -266,36 +310,8 @@ export class CertificateRegistry {
   }
 }
 
-/** The database's registration code (GetRegistrationCode), made once and kept, as AWS keeps one per account. */
-async function registrationCodeOf(database: EmbeddedDatabase): Promise<string> {
-  const [row] = await database.rows('SELECT code FROM registration_code LIMIT 1');
-  if (row) return String(row['code']);
-  const code = randomBytes(32).toString('hex');
-  await database.run('INSERT INTO registration_code VALUES ($1)', [code]);
-  return code;
-}
-
-function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
-  const existing = map.get(key);
-  if (existing) return existing;
-  const created = new Set<V>();
-  map.set(key, created);
-  return created;
-}
-
 function checkedStatus(status: string): CertificateStatus {
   if (!(certificateStatuses as readonly string[]).includes(status))
     throw new InvalidCertificateStatusError(status);
   return status as CertificateStatus;
-}
-
-function toSummary(row: Record<string, unknown>): CertificateSummary {
-  const caCertificateId = row['ca_certificate_id'];
-  return {
-    certificateId: String(row['certificate_id']),
-    status: String(row['status']) as CertificateStatus,
-    createdAt: row['created_at'] as Date,
-    lastModifiedAt: row['last_modified_at'] as Date,
-    caCertificateId: typeof caCertificateId === 'string' ? caCertificateId : undefined,
-  };
 }

@@ -1,6 +1,7 @@
 // Keeps `crl.pem` beside the CA current: written at start, again whenever a certificate is revoked, and
 // every day, one write at a time, so a TLS terminator or gateway in front of devices can check revocation
 // itself — a CRL is valid a week, and one left past its nextUpdate fails every check made against it.
+// A revoked certificate stays listed after DeleteCertificate.
 import type { Logger } from '@tributary/contracts';
 import type { LocalCertificateAuthority } from './certificate-authority.js';
 import type { CertificateRegistry } from './certificate-registry.js';
@@ -17,13 +18,7 @@ export async function keepRevocationListCurrent(
   options: RevocationListOptions = {},
 ): Promise<() => Promise<void>> {
   const write = async () => {
-    const revoked = [];
-    for (const summary of await certificates.listCertificates()) {
-      if (summary.status !== 'REVOKED') continue;
-      const { certificatePem } = await certificates.describeCertificate(summary.certificateId);
-      revoked.push({ certificatePem, revokedAt: summary.lastModifiedAt });
-    }
-    await ca.writeRevocationList(revoked);
+    await ca.writeRevocationList(await certificates.revokedCertificates());
   };
   await write();
   let writing = Promise.resolve();

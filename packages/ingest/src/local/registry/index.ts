@@ -6,3 +6,4 @@ export type * from './types.js';
 export type { ArnScope } from './arns.js';
 export { thingTypeDeletionDelayMs } from './thing-types.js';
 export { assertResourceName, assertThingName } from './validation.js';
+export { pageOfNames } from './pagination.js';

@@ -11,12 +11,21 @@ export interface PageCursor {
   readonly limit: number;
 }
 
-export function cursorOf(request: PageRequest): PageCursor {
+/** The names a list's request gives its page size and token, for error messages that name what the user sent. */
+export interface PageParameterNames {
+  readonly limit: string;
+  readonly token: string;
+}
+
+/** Most IoT lists page with `maxResults` and `nextToken`; the policy lists say `pageSize` and `marker`. */
+const maxResultsAndNextToken: PageParameterNames = { limit: 'maxResults', token: 'nextToken' };
+
+export function cursorOf(request: PageRequest, names = maxResultsAndNextToken): PageCursor {
   const limit = request.maxResults ?? maxPageSize;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) {
-    throw new InvalidRequestError(`maxResults must be an integer from 1 to ${maxPageSize}, not ${limit}`);
+    throw new InvalidRequestError(`${names.limit} must be an integer from 1 to ${maxPageSize}, not ${limit}`);
   }
-  return { after: request.nextToken === undefined ? '' : decodeToken(request.nextToken), limit };
+  return { after: request.nextToken === undefined ? '' : decodeToken(request.nextToken, names.token), limit };
 }
 
 /**
@@ -33,7 +42,18 @@ export function pageFrom<Row>(
   return { items, nextToken: Buffer.from(JSON.stringify({ after: nameOf(last) })).toString('base64url') };
 }
 
-function decodeToken(token: string): string {
+/** A page of names already sorted and held in memory (a certificate's things or policies). */
+export function pageOfNames(
+  sortedNames: readonly string[],
+  request: PageRequest,
+  names = maxResultsAndNextToken,
+): { readonly items: string[]; readonly nextToken?: string } {
+  const cursor = cursorOf(request, names);
+  const following = sortedNames.filter((name) => name > cursor.after);
+  return pageFrom(following.slice(0, cursor.limit + 1), cursor, (name) => name);
+}
+
+function decodeToken(token: string, parameterName: string): string {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     if (parsed && typeof parsed === 'object' && typeof (parsed as { after?: unknown }).after === 'string') {
@@ -42,5 +62,7 @@ function decodeToken(token: string): string {
   } catch {
     // Falls through to the error below: a token we did not issue.
   }
-  throw new InvalidRequestError('nextToken is not one this registry issued: repeat the list without it');
+  throw new InvalidRequestError(
+    `${parameterName} is not one this registry issued: repeat the list without it`,
+  );
 }

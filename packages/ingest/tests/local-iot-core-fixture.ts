@@ -36,10 +36,15 @@ export interface LocalIotCoreFixture {
 
 const location = { region: 'us-east-1', account: '000000000000' };
 
+/**
+ * An endpoint on a fresh data directory, removed on close; or on `dataDir`, kept on close, so that a test
+ * can start the endpoint again on what the first one stored.
+ */
 export async function startLocalIotCoreFixture(
-  options: Pick<LocalIotCoreOptions, 'onServiceMessage'> = {},
+  options: Pick<LocalIotCoreOptions, 'onServiceMessage'> & { readonly dataDir?: string } = {},
 ): Promise<LocalIotCoreFixture> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'device-sdk-'));
+  const { dataDir: givenDataDir, ...coreOptions } = options;
+  const dataDir = givenDataDir ?? (await mkdtemp(join(tmpdir(), 'device-sdk-')));
   const registry = await LocalRegistry.open(join(dataDir, 'registry.duckdb'), {
     region: location.region,
     accountId: location.account,
@@ -52,7 +57,7 @@ export async function startLocalIotCoreFixture(
     mqttsPort: 0,
     mqttPort: null,
     controlPlanePort: 0,
-    ...options,
+    ...coreOptions,
   });
   const client = new iot.IoTClient({
     endpoint: core.controlPlaneUrl,
@@ -85,7 +90,17 @@ export async function startLocalIotCoreFixture(
       client.destroy();
       await core.close();
       registry.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (givenDataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The error a refused request rejects with, to assert its exception type and HTTP status. */
+export async function refusalOf(request: Promise<unknown>): Promise<iot.IoTServiceException> {
+  try {
+    await request;
+  } catch (error) {
+    return error as iot.IoTServiceException;
+  }
+  throw new Error('the request was not refused');
 }

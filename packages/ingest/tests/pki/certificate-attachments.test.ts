@@ -5,7 +5,7 @@
 import * as iot from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePolicyName } from '../../src/core/index.js';
-import { startLocalIotCoreFixture, type LocalIotCoreFixture } from '../local-iot-core-fixture.js';
+import { refusalOf, startLocalIotCoreFixture, type LocalIotCoreFixture } from '../local-iot-core-fixture.js';
 import { connectionOutcome } from './tls-test-kit.js';
 
 let fixture: LocalIotCoreFixture;
@@ -31,16 +31,6 @@ const attachedPolicyNames = async (target: string) =>
   (await fixture.client.send(new iot.ListAttachedPoliciesCommand({ target }))).policies?.map(
     (policy) => policy.policyName,
   );
-
-/** The error a refused request rejects with, to assert its exception type and HTTP status. */
-async function refusalOf(request: Promise<unknown>): Promise<iot.IoTServiceException> {
-  try {
-    await request;
-  } catch (error) {
-    return error as iot.IoTServiceException;
-  }
-  throw new Error('the request was not refused');
-}
 
 describe('DetachPolicy', () => {
   it('detaches a policy, and detaching it again is not an error', async () => {

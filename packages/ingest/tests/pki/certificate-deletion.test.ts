@@ -5,14 +5,12 @@
 // (https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteCertificate.html), and the certificate
 // rotation that ends with it (https://docs.aws.amazon.com/iot/latest/developerguide/x509-client-certs.html).
 import * as iot from '@aws-sdk/client-iot';
-import { silentLogger } from '@tributary/contracts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePolicyName } from '../../src/core/index.js';
-import { LocalRegistry, startLocalIotCore } from '../../src/local/index.js';
-import { startLocalIotCoreFixture, type LocalIotCoreFixture } from '../local-iot-core-fixture.js';
+import { refusalOf, startLocalIotCoreFixture, type LocalIotCoreFixture } from '../local-iot-core-fixture.js';
 import { connectionOutcome } from './tls-test-kit.js';
 
 let fixture: LocalIotCoreFixture;
@@ -20,16 +18,6 @@ beforeAll(async () => (fixture = await startLocalIotCoreFixture()));
 afterAll(() => fixture.close());
 
 const certificateIdOf = (arn: string) => arn.split('/').pop() ?? '';
-
-/** The error a refused request rejects with, to assert its exception type and HTTP status. */
-async function refusalOf(request: Promise<unknown>): Promise<iot.IoTServiceException> {
-  try {
-    await request;
-  } catch (error) {
-    return error as iot.IoTServiceException;
-  }
-  throw new Error('the request was not refused');
-}
 
 const deleteCertificate = (certificateArn: string, forceDelete?: boolean) =>
   fixture.client.send(
@@ -142,40 +130,10 @@ describe('DeleteCertificate', () => {
 });
 
 describe('DeleteCertificate, DeletePolicy and DetachPolicy across a restart', () => {
-  const location = { region: 'us-east-1', account: '000000000000' };
-
-  /** The local IoT Core on `dataDir` with a client for its control plane; `stop` closes both. */
-  async function startOn(dataDir: string, registry: LocalRegistry) {
-    const core = await startLocalIotCore({
-      dataDir,
-      registry,
-      logger: silentLogger,
-      location,
-      mqttsPort: 0,
-      mqttPort: null,
-      controlPlanePort: 0,
-    });
-    const client = new iot.IoTClient({
-      endpoint: core.controlPlaneUrl,
-      region: location.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
-    const stop = async () => {
-      client.destroy();
-      await core.close();
-    };
-    return { client, stop };
-  }
-
   it('keeps what DeleteCertificate, DeletePolicy and DetachPolicy removed once the endpoint starts again', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'certificate-deletion-'));
-    const registry = await LocalRegistry.open(':memory:', {
-      region: location.region,
-      accountId: location.account,
-    });
     try {
-      const first = await startOn(dataDir, registry);
+      const first = await startLocalIotCoreFixture({ dataDir });
       const policyDocument = JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }],
@@ -194,9 +152,9 @@ describe('DeleteCertificate, DeletePolicy and DetachPolicy across a restart', ()
       );
       await first.client.send(new iot.AttachPolicyCommand({ policyName: 'kept', target: keptArn }));
       await first.client.send(new iot.DetachPolicyCommand({ policyName: 'kept', target: keptArn }));
-      await first.stop();
+      await first.close();
 
-      const second = await startOn(dataDir, registry);
+      const second = await startLocalIotCoreFixture({ dataDir });
       try {
         await expect(
           second.client.send(new iot.DescribeCertificateCommand({ certificateId })),
@@ -214,10 +172,9 @@ describe('DeleteCertificate, DeletePolicy and DetachPolicy across a restart', ()
         );
         expect(policies).toEqual([]);
       } finally {
-        await second.stop();
+        await second.close();
       }
     } finally {
-      registry.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   });

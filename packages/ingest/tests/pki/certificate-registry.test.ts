@@ -23,6 +23,13 @@ import {
 } from '../../src/local/pki/certificate-registry.js';
 
 const dirs: string[] = [];
+
+/** A certificate database path in a fresh directory, removed after the tests. */
+async function registryFileIn(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return join(dir, 'certificates.duckdb');
+}
 let ca: LocalCertificateAuthority;
 let registry: CertificateRegistry | undefined;
 
@@ -147,9 +154,7 @@ describe('certificate registry', () => {
   });
 
   it('keeps certificates, statuses and attachments across a restart', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cert-registry-file-'));
-    dirs.push(dir);
-    const path = join(dir, 'certificates.duckdb');
+    const path = await registryFileIn('cert-registry-file-');
     const device = await deviceCertificate();
     const first = await CertificateRegistry.open(path);
     await first.registerCertificate({ certificatePem: device.certificatePem, status: 'ACTIVE' });
@@ -167,9 +172,7 @@ describe('certificate registry', () => {
   });
 
   it('forgets a deleted certificate and its attachments across a restart (DeleteCertificate)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cert-registry-delete-'));
-    dirs.push(dir);
-    const path = join(dir, 'certificates.duckdb');
+    const path = await registryFileIn('cert-registry-delete-');
     const kept = await deviceCertificate();
     const deleted = await ca.issueDeviceCertificate({ commonName: 'pump-9' });
     const first = await CertificateRegistry.open(path);
@@ -194,9 +197,7 @@ describe('certificate registry', () => {
   });
 
   it('still lists a deleted REVOKED certificate for the revocation list, after a restart too', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cert-registry-revoked-'));
-    dirs.push(dir);
-    const path = join(dir, 'certificates.duckdb');
+    const path = await registryFileIn('cert-registry-revoked-');
     const device = await deviceCertificate();
     const first = await CertificateRegistry.open(path);
     await first.registerCertificate({ certificatePem: device.certificatePem, status: 'ACTIVE' });

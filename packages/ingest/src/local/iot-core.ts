@@ -107,7 +107,7 @@ export async function startLocalIotCore(options: LocalIotCoreOptions): Promise<L
       profile: options.profile,
       limits: options.limits,
       persistenceDir: join(dataDir, 'broker'),
-      authorizer: policyAuthorizer({ policies, things: registry, location, logger }),
+      authorizer: policyAuthorizer({ policies, certificates, things: registry, location, logger }),
       beforeAcknowledge: options.beforeAcknowledge,
       onLifecycleEvent: (event) => {
         options.onLifecycleEvent?.(event);

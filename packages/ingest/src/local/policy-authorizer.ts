@@ -12,12 +12,15 @@ import {
   type IotAuthorizationContext,
 } from '../core/index.js';
 import type { AuthorizationContext, AuthorizationDecision, BrokerAuthorizer } from './broker.js';
+import type { CertificateRegistry } from './pki/certificate-registry.js';
 import type { DevicePrincipal } from './pki/device-principal.js';
 import type { LocalPolicyStore } from './policy-store.js';
 import type { Thing } from './registry.js';
 
 export interface PolicyAuthorizerOptions {
   readonly policies: LocalPolicyStore;
+  /** Where a connection's certificate's policies are read again after AttachPolicy or DetachPolicy. */
+  readonly certificates: Pick<CertificateRegistry, 'attachmentsOf' | 'policyAttachmentChanges'>;
   readonly things: { describeThing(thingName: string): Promise<Thing | undefined> };
   readonly location: AwsLocation;
   readonly logger: Logger;
@@ -31,10 +34,13 @@ const developmentListener: AuthorizationDecision = {
 interface Connection {
   readonly principal: DevicePrincipal;
   readonly context: IotAuthorizationContext;
+  /** The policies attached to the certificate, as of `policyChangesSeen`. */
+  policyNames: readonly string[];
+  policyChangesSeen: number;
   /**
-   * Decisions by action and resource. The policies and the thing context are fixed for the connection's
-   * life (taken at CONNECT, as the principal is), so a device publishing the same topic again gets the
-   * same answer without evaluating its policies again.
+   * Decisions by action and resource. The thing context is fixed for the connection's life (taken at
+   * CONNECT); the policies are until one is attached or detached. So a device publishing the same topic
+   * again gets the same answer without evaluating its policies again.
    */
   readonly decisions: Map<string, AuthorizationDecision>;
 }
@@ -43,21 +49,24 @@ interface Connection {
 const maxDecisionsPerConnection = 64;
 
 export function policyAuthorizer(options: PolicyAuthorizerOptions): BrokerAuthorizer {
-  const { policies, things, location, logger } = options;
+  const { policies, certificates, things, location, logger } = options;
   // Resolved once at CONNECT; receive() must answer synchronously for every delivery.
   const connections = new WeakMap<object, Connection>();
 
   /** Remembered per (action, resource name), so a device publishing the same topic again builds no ARN. */
   const decide = (connection: Connection, operation: BrokerOperation): AuthorizationDecision => {
+    // A policy attached or detached since: AWS applies it to connections already open, so do we.
+    if (connection.policyChangesSeen !== certificates.policyAttachmentChanges) {
+      connection.policyChangesSeen = certificates.policyAttachmentChanges;
+      connection.policyNames =
+        certificates.attachmentsOf(connection.principal.certificateId)?.policyNames ?? [];
+      connection.decisions.clear();
+    }
     const key = `${operation.action}\u0000${resourceOf(operation)[1]}`;
     const remembered = connection.decisions.get(key);
     if (remembered) return remembered;
     const request = authorizationRequestFor(operation, location);
-    const decision = authorize(
-      policies.policiesNamed(connection.principal.policyNames),
-      request,
-      connection.context,
-    );
+    const decision = authorize(policies.policiesNamed(connection.policyNames), request, connection.context);
     if (!decision.allowed) {
       logger.warn('IoT policy denied', {
         clientId: connection.context.clientId,
@@ -103,7 +112,14 @@ export function policyAuthorizer(options: PolicyAuthorizerOptions): BrokerAuthor
             }
           : {}),
       };
-      const connection: Connection = { principal: device, context, decisions: new Map() };
+      const connection: Connection = {
+        principal: device,
+        context,
+        // Read at the first decision, so a change between the TLS handshake and CONNECT counts too.
+        policyNames: [],
+        policyChangesSeen: -1,
+        decisions: new Map(),
+      };
       connections.set(device, connection);
       return decide(connection, { action: 'iot:Connect', clientId });
     },

@@ -143,7 +143,6 @@ export async function startTlsListener(options: TlsListenerOptions): Promise<Tls
       subject: certificateNamesFrom(peer.subject),
       issuer: certificateNamesFrom(peer.issuer),
       thingNames: attachments.thingNames,
-      policyNames: attachments.policyNames,
     };
     if (socket.destroyed) return;
     try {

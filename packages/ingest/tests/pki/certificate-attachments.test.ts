@@ -6,7 +6,7 @@ import * as iot from '@aws-sdk/client-iot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devicePolicyName } from '../../src/core/index.js';
 import { refusalOf, startLocalIotCoreFixture, type LocalIotCoreFixture } from '../local-iot-core-fixture.js';
-import { connectionOutcome } from './tls-test-kit.js';
+import { closed, connectDevice, connectionOutcome } from './tls-test-kit.js';
 
 let fixture: LocalIotCoreFixture;
 beforeAll(async () => (fixture = await startLocalIotCoreFixture()));
@@ -60,6 +60,49 @@ describe('DetachPolicy', () => {
       new iot.DetachPolicyCommand({ policyName: devicePolicyName, target: device.certificateArn }),
     );
     expect(await outcome()).toBe('refused');
+  });
+});
+
+describe('a policy attached or detached while its certificate is connected', () => {
+  const telemetryTopic = (thingName: string) => `dt/tributary/${thingName}/telemetry`;
+  const setPolicy = async (
+    command: typeof iot.AttachPolicyCommand | typeof iot.DetachPolicyCommand,
+    policyName: string,
+    target: string,
+  ) => {
+    await fixture.client.send(new command({ policyName, target }));
+  };
+
+  it('takes its rights away from the open connection at once: the next publish is refused', async () => {
+    const device = await fixture.provision('live-detach');
+    await createPolicy('live-detach-connect');
+    await setPolicy(iot.AttachPolicyCommand, 'live-detach-connect', device.certificateArn);
+    const client = await connectDevice(fixture.mqttsPort, fixture.caCertificatePem, device, device.thingName);
+    client.on('error', () => undefined);
+    await client.publishAsync(telemetryTopic(device.thingName), '{"t":1}', { qos: 1 });
+
+    const disconnected = closed(client);
+    await setPolicy(iot.DetachPolicyCommand, devicePolicyName, device.certificateArn);
+    // AWS IoT Core closes the connection of a client that publishes where its policies do not allow.
+    client.publish(telemetryTopic(device.thingName), '{"t":2}', { qos: 1 });
+    await disconnected;
+    await client.endAsync(true);
+  });
+
+  it('gives its rights to the open connection at once: a publish it was refused now goes through', async () => {
+    const device = await fixture.provision('live-attach');
+    await createPolicy('live-attach-connect');
+    await setPolicy(iot.AttachPolicyCommand, 'live-attach-connect', device.certificateArn);
+    await setPolicy(iot.DetachPolicyCommand, devicePolicyName, device.certificateArn);
+    const client = await connectDevice(fixture.mqttsPort, fixture.caCertificatePem, device, device.thingName);
+    try {
+      await setPolicy(iot.AttachPolicyCommand, devicePolicyName, device.certificateArn);
+      await expect(
+        client.publishAsync(telemetryTopic(device.thingName), '{"t":1}', { qos: 1 }),
+      ).resolves.toBeDefined();
+    } finally {
+      await client.endAsync(true);
+    }
   });
 });
 

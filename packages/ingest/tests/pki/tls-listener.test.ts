@@ -122,7 +122,6 @@ describe('mutual-TLS device endpoint (x509-client-certs.html)', () => {
       subject: { CommonName: 'pump-1' },
       issuer: { CommonName: 'tributary local CA' },
       thingNames: ['pump-1'],
-      policyNames: ['device-policy'],
     });
   });
 

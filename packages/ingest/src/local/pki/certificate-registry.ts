@@ -71,6 +71,7 @@ export interface RevokedCertificate {
 
 export class CertificateRegistry {
   private readonly statusListeners = new Set<CertificateStatusListener>();
+  private policyChanges = 0;
   /** Ids being inserted, so a concurrent second registration is refused like a completed one. */
   private readonly registering = new Set<string>();
 
@@ -205,6 +206,7 @@ export class CertificateRegistry {
     }
     await this.database.run('DELETE FROM certificates WHERE certificate_id = $1', [id]);
     this.mirror.delete(id);
+    this.policyChanges += 1;
   }
 
   /** What crl.pem must list: every REVOKED certificate, deleted ones included, with when it was revoked. */
@@ -219,6 +221,14 @@ export class CertificateRegistry {
       certificatePem: String(row['certificate_pem']),
       revokedAt: row['revoked_at'] as Date,
     }));
+  }
+
+  /**
+   * How many times a policy was attached to or detached from any certificate: a connection's authorizer reads
+   * its certificate's policies again once this has moved, so a change reaches devices already connected.
+   */
+  get policyAttachmentChanges(): number {
+    return this.policyChanges;
   }
 
   /** Calls `listener` after every status change; returns the function that stops it. */
@@ -261,6 +271,7 @@ export class CertificateRegistry {
       entry.summary.certificateId,
     ]);
     entry.policyNames.add(policyName);
+    this.policyChanges += 1;
   }
 
   /** Like AWS DetachPolicy with a certificate as the target: detaching what is not attached is not an error. */
@@ -271,6 +282,7 @@ export class CertificateRegistry {
       entry.summary.certificateId,
     ]);
     entry.policyNames.delete(policyName);
+    this.policyChanges += 1;
   }
 
   /** The ids of the certificates the policy is attached to (DeletePolicy refuses while there is one). */

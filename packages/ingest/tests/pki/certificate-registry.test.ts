@@ -53,6 +53,16 @@ async function deviceCertificate(): Promise<IssuedDeviceCertificate> {
   return ca.issueDeviceCertificate({ commonName: 'pump-7' });
 }
 
+/** A registry on a file holding one certificate registered ACTIVE and then REVOKED, still open. */
+async function revokedCertificateOnFile(prefix: string) {
+  const path = await registryFileIn(prefix);
+  const device = await deviceCertificate();
+  const first = await CertificateRegistry.open(path);
+  await first.registerCertificate({ certificatePem: device.certificatePem, status: 'ACTIVE' });
+  await first.updateCertificate(device.certificateId, 'REVOKED');
+  return { path, device, first };
+}
+
 describe('certificate registry', () => {
   it('registers a certificate under its SHA-256 id, INACTIVE unless told otherwise, as AWS RegisterCertificate', async () => {
     const certificates = await openInMemory();
@@ -154,11 +164,7 @@ describe('certificate registry', () => {
   });
 
   it('keeps certificates, statuses and attachments across a restart', async () => {
-    const path = await registryFileIn('cert-registry-file-');
-    const device = await deviceCertificate();
-    const first = await CertificateRegistry.open(path);
-    await first.registerCertificate({ certificatePem: device.certificatePem, status: 'ACTIVE' });
-    await first.updateCertificate(device.certificateId, 'REVOKED');
+    const { path, device, first } = await revokedCertificateOnFile('cert-registry-file-');
     await first.attachThingPrincipal('pump-7', device.certificateId);
     await first.attachPolicy('device-policy', device.certificateId);
     const before = await first.describeCertificate(device.certificateId);
@@ -197,11 +203,7 @@ describe('certificate registry', () => {
   });
 
   it('still lists a deleted REVOKED certificate for the revocation list, after a restart too', async () => {
-    const path = await registryFileIn('cert-registry-revoked-');
-    const device = await deviceCertificate();
-    const first = await CertificateRegistry.open(path);
-    await first.registerCertificate({ certificatePem: device.certificatePem, status: 'ACTIVE' });
-    await first.updateCertificate(device.certificateId, 'REVOKED');
+    const { path, device, first } = await revokedCertificateOnFile('cert-registry-revoked-');
     const { lastModifiedAt: revokedAt } = await first.describeCertificate(device.certificateId);
     await first.deleteCertificate(device.certificateId);
     first.close();
